@@ -1,0 +1,1 @@
+"""Adapters: SQL storage, the Fampage HTTP client and simulator, SMTP mail, PDF rendering."""

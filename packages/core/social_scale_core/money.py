@@ -1,0 +1,43 @@
+"""Money arithmetic on Decimal: exact, half-up rounding, never float."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+PER_THOUSAND = Decimal(1000)
+
+
+def to_decimal(value: object) -> Decimal:
+    """Parse a panel-style money value (str or int; a float is refused) into a Decimal."""
+    if isinstance(value, bool | float):
+        raise ValueError(f"money must not be a float or bool: {value!r}")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int | str):
+        try:
+            result = Decimal(str(value).strip())
+        except InvalidOperation as exc:
+            raise ValueError(f"not a decimal amount: {value!r}") from exc
+    else:
+        raise ValueError(f"not a decimal amount: {value!r}")
+    if not result.is_finite():
+        raise ValueError(f"not a finite amount: {value!r}")
+    return result
+
+
+def round_cents(amount: Decimal) -> Decimal:
+    """Round to 2 decimals, half away from zero (the invoice rule)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def order_cost(rate_per_thousand: Decimal, quantity: int) -> Decimal:
+    """Exact price of `quantity` units at a rate quoted per 1000 units."""
+    return rate_per_thousand * quantity / PER_THOUSAND
+
+
+def money_str(amount: Decimal, places: int = 2) -> str:
+    """Render `amount` with at least `places` decimals and no exponent, dropping no digits."""
+    exponent = amount.normalize().as_tuple().exponent
+    decimals = max(places, -exponent if isinstance(exponent, int) else 0)
+    return f"{amount:.{decimals}f}"

@@ -1,0 +1,1 @@
+"""The HTTP service: Falcon app, validation, auth middleware, DI container and CLI."""

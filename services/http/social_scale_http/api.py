@@ -1,0 +1,150 @@
+"""Routes with their contracts: one decorator declares a responder's body, query, response
+and auth, validates the input with pydantic, and feeds the generated OpenAPI document."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import falcon
+from attrs import frozen
+from pydantic import BaseModel, ValidationError
+from social_scale_core.errors import FieldError, ValidationFailed
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+M = TypeVar("M", bound=BaseModel)
+
+
+@frozen
+class Operation:
+    """What one responder takes and gives; read by validation, auth and OpenAPI."""
+
+    summary: str
+    tags: tuple[str, ...] = ()
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    public: bool = False
+    errors: tuple[int, ...] = ()
+    produces: str = "application/json"
+    idempotent_key: bool = False
+    hidden: bool = False
+
+
+def operation(summary: str, **spec: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a responder's contract; the wrapper validates and renders around it."""
+    op = Operation(summary=summary, **spec)
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def responder(self: Any, req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
+            if op.body is not None:
+                params["body"] = parse_body(req, op.body)
+            if op.query is not None:
+                params["query"] = parse_query(req, op.query)
+            result = fn(self, req, resp, **params)
+            if result is not None:
+                resp.media = (
+                    result.model_dump(mode="json", by_alias=True)
+                    if isinstance(result, BaseModel)
+                    else result
+                )
+                resp.status = falcon.code_to_http_status(op.status)
+
+        responder.__operation__ = op  # type: ignore[attr-defined]
+        return responder
+
+    return decorate
+
+
+def field_errors(exc: ValidationError) -> list[FieldError]:
+    """Pydantic errors as (dotted camelCase field, message) pairs."""
+    errors = []
+    for err in exc.errors():
+        loc = [str(part) for part in err["loc"]]
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field"
+        errors.append(FieldError(".".join(loc) or "body", message))
+    return errors
+
+
+def parse_body(req: falcon.Request, model: type[M]) -> M:
+    """Validate the JSON body against `model`; 400 if it is not JSON, 422 if it is wrong."""
+    raw = req.bounded_stream.read()
+    if not raw.strip():
+        data: Any = {}
+    else:
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise falcon.HTTPBadRequest(
+                title="Malformed JSON",
+                description="The request body is not valid JSON.",
+                code="malformed_json",
+            ) from exc
+    if not isinstance(data, dict):
+        raise ValidationFailed.single("body", "must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors(exc)) from None
+
+
+def parse_query(req: falcon.Request, model: type[M]) -> M:
+    """Validate the query string against `model` (422 naming each bad parameter)."""
+    try:
+        return model.model_validate(dict(req.params))
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors(exc)) from None
+
+
+_PARAM = re.compile(r"{(\w+)(?::(\w+))?[^}]*}")
+
+
+@frozen
+class Route:
+    method: str
+    path: str
+    op: Operation
+
+    @property
+    def openapi_path(self) -> str:
+        return _PARAM.sub(lambda m: "{" + m.group(1) + "}", self.path)
+
+    def path_params(self) -> list[tuple[str, str]]:
+        return [(m.group(1), m.group(2) or "str") for m in _PARAM.finditer(self.path)]
+
+
+class Api:
+    """Adds routes to a Falcon app and remembers their contracts."""
+
+    def __init__(self, app: falcon.App[falcon.Request, falcon.Response]) -> None:
+        self.app = app
+        self.routes: list[Route] = []
+        self._public: set[tuple[str, str]] = set()
+        self._known: set[tuple[str, str]] = set()
+
+    def route(self, path: str, resource: object, suffix: str | None = None) -> None:
+        self.app.add_route(path, resource, suffix=suffix)
+        for method in METHODS:
+            name = f"on_{method.lower()}" + (f"_{suffix}" if suffix else "")
+            responder = getattr(resource, name, None)
+            if responder is None:
+                continue
+            op = getattr(responder, "__operation__", None)
+            if op is None:
+                raise TypeError(f"{type(resource).__name__}.{name} lacks @operation")
+            self.routes.append(Route(method, path, op))
+            self._known.add((method, path))
+            if op.public:
+                self._public.add((method, path))
+
+    def needs_auth(self, method: str, uri_template: str | None) -> bool:
+        """False for public routes and for methods the route lacks (those answer 405)."""
+        key = (method, uri_template or "")
+        return key in self._known and key not in self._public

@@ -1,0 +1,50 @@
+"""The Falcon application factory (gunicorn and the tests both call `create_app`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import falcon
+import structlog
+from social_scale_core.errors import InvalidToken
+
+from social_scale_http import logs, problems, routes
+from social_scale_http.api import Api
+from social_scale_http.container import Container
+from social_scale_http.middleware import BearerAuth, BodyLimit, RequestContext
+
+log = structlog.get_logger("social_scale.app")
+
+
+def _no_tokens_yet(token: str) -> Any:
+    raise InvalidToken("Invalid or expired access token.")
+
+
+class SocialScaleApp(falcon.App):  # type: ignore[type-arg]
+    """The Falcon app, carrying its route table (`api`) for tests and tools."""
+
+    api: Api
+
+
+def create_app(container: Container | None = None) -> SocialScaleApp:
+    container = container or Container()
+    settings = container.settings()
+    settings.check_production()
+    logs.configure(settings.log_level)
+    middleware: list[Any] = [RequestContext(), BodyLimit(settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.append(falcon.CORSMiddleware(
+            allow_origins=settings.cors_origins,
+            expose_headers=["X-Request-ID", "Retry-After", "Content-Disposition"],
+        ))
+    app = SocialScaleApp(middleware=middleware)
+    app.req_options.strip_url_path_trailing_slash = True
+    problems.install(app)
+    api = Api(app)
+    routes.register(api, container)
+    app.add_middleware(BearerAuth(api, _no_tokens_yet))
+    app.api = api
+    if settings.sandbox:
+        log.warning("sandbox_mode", message="FAMPAGE_API_KEY is not set: orders go to the "
+                    "built-in Fampage simulator, not to the real panel")
+    return app

@@ -1,0 +1,92 @@
+"""Request id, access log, security headers, body limit and bearer-token authentication."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import falcon
+import structlog
+from social_scale_core.errors import InvalidToken
+
+from social_scale_http.api import Api
+
+log = structlog.get_logger("social_scale.http")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
+
+
+class RequestContext:
+    """Gives each request an id (or keeps a sane incoming X-Request-ID) and logs it once."""
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        incoming = req.get_header("X-Request-ID") or ""
+        req.context.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        req.context.started = time.perf_counter()
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=req.context.request_id)
+
+    def process_response(
+        self, req: falcon.Request, resp: falcon.Response, resource: Any, req_succeeded: bool
+    ) -> None:
+        resp.set_header("X-Request-ID", req.context.request_id)
+        for name, value in SECURITY_HEADERS.items():
+            resp.set_header(name, value)
+        if req.path.startswith("/docs"):
+            resp.set_header("Content-Security-Policy", DOCS_CSP)
+        if req.path.startswith("/api/"):
+            resp.set_header("Cache-Control", "no-store")
+        elapsed = (time.perf_counter() - req.context.started) * 1000
+        log.info("request", method=req.method, path=req.path, status=resp.status_code,
+                 duration_ms=round(elapsed, 2))
+        structlog.contextvars.clear_contextvars()
+
+
+class BodyLimit:
+    """Refuses bodies over the configured size with 413 before anything reads them."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        length = req.content_length
+        if length is not None and length > self.max_bytes:
+            raise falcon.HTTPContentTooLarge(
+                title="Body too large",
+                description=f"The request body may be at most {self.max_bytes} bytes.",
+                code="payload_too_large",
+            )
+
+
+Authenticator = Callable[[str], Any]
+
+
+class BearerAuth:
+    """Every route needs a valid access token unless its @operation says `public`."""
+
+    def __init__(self, api: Api, authenticate: Authenticator) -> None:
+        self.api = api
+        self.authenticate = authenticate
+
+    def process_resource(
+        self, req: falcon.Request, resp: falcon.Response, resource: Any, params: dict[str, Any]
+    ) -> None:
+        if resource is None or req.method == "OPTIONS":
+            return
+        if not self.api.needs_auth(req.method, req.uri_template):
+            return
+        header = req.get_header("Authorization") or ""
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise InvalidToken("A bearer access token is required.")
+        req.context.principal = self.authenticate(token.strip())

@@ -1,0 +1,104 @@
+"""The OpenAPI 3.1 document, generated from the registered routes and their pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema
+
+from social_scale_http.api import Api, Route
+from social_scale_http.schemas import Problem
+
+REF = "#/components/schemas/{model}"
+_TITLES = {400: "Bad request", 401: "Not authenticated", 404: "Not found", 409: "Conflict",
+           413: "Body too large", 422: "Invalid input", 429: "Too many requests",
+           502: "Provider error", 503: "Provider unavailable", 504: "Provider timeout"}
+
+
+class _Schemas:
+    """Collects component schemas, sharing `$defs` across every model."""
+
+    def __init__(self) -> None:
+        self.components: dict[str, Any] = {}
+
+    def ref(self, model: Any, mode: str) -> dict[str, Any]:
+        adapter = TypeAdapter(model)
+        schema = adapter.json_schema(
+            by_alias=True, ref_template=REF, mode=mode,  # type: ignore[arg-type]
+            schema_generator=GenerateJsonSchema,
+        )
+        self.components.update(schema.pop("$defs", {}))
+        name = str(schema.get("title") or getattr(model, "__name__", "Model"))
+        if mode == "validation" and name in self.components and self.components[name] != schema:
+            name = f"{name}Input"
+        self.components[name] = schema
+        return {"$ref": REF.format(model=name)}
+
+
+def _query_params(model: type[BaseModel]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(by_alias=True, mode="validation")
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": prop}
+        for name, prop in schema.get("properties", {}).items()
+    ]
+
+
+def _operation(route: Route, schemas: _Schemas) -> dict[str, Any]:
+    op = route.op
+    out: dict[str, Any] = {"summary": op.summary, "tags": list(op.tags) or ["misc"]}
+    out["operationId"] = f"{route.method.lower()}_{route.openapi_path}".replace("/", "_")
+    params: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True,
+         "schema": {"type": "integer"} if conv == "int" else {"type": "string"}}
+        for name, conv in route.path_params()
+    ]
+    if op.query is not None:
+        params += _query_params(op.query)
+    if op.idempotent_key:
+        params.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                       "schema": {"type": "string", "maxLength": 255}})
+    if params:
+        out["parameters"] = params
+    if op.body is not None:
+        out["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": schemas.ref(op.body, "validation")}}}
+    responses: dict[str, Any] = {}
+    if op.status == 204 or op.response is None:
+        responses[str(op.status)] = {"description": "Done"}
+    elif op.produces == "application/json":
+        responses[str(op.status)] = {"description": "OK", "content": {
+            "application/json": {"schema": schemas.ref(op.response, "serialization")}}}
+    else:
+        responses[str(op.status)] = {"description": "OK", "content": {
+            op.produces: {"schema": {"type": "string", "format": "binary"}}}}
+    codes = set(op.errors) | {400, 413} | ({422} if op.body or op.query else set())
+    if not op.public:
+        codes.add(401)
+    problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
+    for code in sorted(codes):
+        responses[str(code)] = {"description": _TITLES.get(code, "Error"), "content": problem}
+    out["responses"] = responses
+    if not op.public:
+        out["security"] = [{"bearerAuth": []}]
+    return out
+
+
+def build_openapi(api: Api, *, title: str, version: str) -> dict[str, Any]:
+    schemas = _Schemas()
+    schemas.ref(Problem, "serialization")
+    paths: dict[str, dict[str, Any]] = {}
+    for route in (r for r in api.routes if not r.op.hidden):
+        paths.setdefault(route.openapi_path, {})[route.method.lower()] = _operation(route, schemas)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas.components,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "bearerFormat": "JWT"}},
+        },
+    }

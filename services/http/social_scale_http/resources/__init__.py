@@ -1,0 +1,1 @@
+"""Falcon resources: each parses, calls one use case, renders."""

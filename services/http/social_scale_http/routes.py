@@ -1,0 +1,33 @@
+"""Every route of the service, registered on the Api (and so in the OpenAPI document)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from social_scale_adapters.db.engine import ping
+
+from social_scale_http.api import Api
+from social_scale_http.container import Container
+from social_scale_http.openapi import build_openapi
+from social_scale_http.resources.docs import DocsResource, OpenApiResource
+from social_scale_http.resources.health import HealthResource
+
+API_VERSION = "1.0.0"
+
+
+def register(api: Api, container: Container) -> None:
+    settings = container.settings()
+    engine = container.engine()
+    health = HealthResource(ping_database=lambda: ping(engine), sandbox=settings.sandbox)
+    api.route("/health/live", health, suffix="live")
+    api.route("/health/ready", health, suffix="ready")
+
+    @cache
+    def document() -> dict[str, Any]:
+        return build_openapi(api, title="Social Scale API", version=API_VERSION)
+
+    api.route("/openapi.json", OpenApiResource(document))
+    docs = DocsResource()
+    api.route("/docs", docs)
+    api.route("/docs/assets/{name}", docs, suffix="asset")

@@ -1,0 +1,118 @@
+"""Configuration: one pydantic-settings object read from the environment and `.env`."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/social_scale.db"
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {"", "secret", "changeme", "change-me", "your-secret-key", "jwt-secret", "development"}
+)
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: object) -> timedelta:
+    """Parse `90s`, `15m`, `12h`, `7d` (or plain seconds) into a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    match = _DURATION.match(str(value))
+    if not match or int(match.group(1)) <= 0:
+        raise ValueError("use a positive duration such as 90s, 15m, 12h or 7d")
+    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+CsvList = Annotated[list[str], NoDecode, BeforeValidator(_split_csv)]
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the service. Defaults give the zero-configuration sandbox."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    port: int = Field(3000, ge=1, le=65535)
+    app_env: Literal["development", "test", "production"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    jwt_secret: SecretStr | None = None
+    jwt_access_token_expiry: Duration = timedelta(minutes=15)
+    jwt_refresh_token_expiry: Duration = timedelta(days=7)
+    fampage_api_key: SecretStr | None = None
+    fampage_base_url: str = "https://fampage.in/api/v2"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_pass: SecretStr | None = None
+    smtp_from: str = "Social Scale <no-reply@socialscale.local>"
+    web_concurrency: int = Field(2, ge=1, le=64)
+    cors_origins: CsvList = Field(default_factory=list)
+    max_body_bytes: int = Field(1_048_576, ge=1024)
+    log_level: str = "INFO"
+
+    @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def sandbox(self) -> bool:
+        """True when the built-in Fampage simulator stands in for the panel."""
+        return self.fampage_api_key is None and not self.is_production
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url[len(prefix) :])
+        return None
+
+    def check_production(self) -> None:
+        """Refuse unsafe production settings with one clear line."""
+        if not self.is_production:
+            return
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
+        if secret.strip().lower() in KNOWN_DEFAULT_SECRETS:
+            raise ConfigError("JWT_SECRET must be set to a random value in production")
+        if len(secret.encode()) < 32:
+            raise ConfigError("JWT_SECRET must be at least 32 bytes long in production")
+        if self.fampage_api_key is None:
+            raise ConfigError("FAMPAGE_API_KEY must be set in production")
+
+    def resolved_jwt_secret(self) -> tuple[str, str | None]:
+        """The JWT secret, generating and persisting one outside production if unset.
+
+        Returns (secret, warning); the warning is None when the secret was configured.
+        """
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value(), None
+        self.check_production()
+        base = self.sqlite_path.parent if self.sqlite_path else Path("data")
+        path = base / ".jwt_secret"
+        if path.exists():
+            return path.read_text().strip(), f"JWT_SECRET not set: using the one kept in {path}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        path.write_text(secret)
+        path.chmod(0o600)
+        return secret, f"JWT_SECRET not set: generated one and kept it in {path}"

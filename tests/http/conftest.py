@@ -1,0 +1,71 @@
+"""HTTP fixtures: the real app and container on a fresh SQLite database, via TestClient."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dependency_injector import providers
+from falcon import testing
+from social_scale_http.app import SocialScaleApp, create_app
+from social_scale_http.container import Container
+from social_scale_http.settings import Settings
+
+TEST_SECRET = "t" * 48
+
+
+def make_settings(db_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": db_url, "app_env": "test", "jwt_secret": TEST_SECRET,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def make_container(
+    sqlite_template: Path, tmp_path: Path
+) -> Iterator[Callable[..., Container]]:
+    made: list[Container] = []
+
+    def make(db_url: str | None = None, **overrides: Any) -> Container:
+        if db_url is None:
+            path = tmp_path / f"app{len(made)}.db"
+            path.write_bytes(sqlite_template.read_bytes())
+            db_url = f"sqlite:///{path}"
+        container = Container()
+        container.settings.override(providers.Object(make_settings(db_url, **overrides)))
+        made.append(container)
+        return container
+
+    yield make
+    for container in made:
+        container.engine().dispose()
+
+
+@pytest.fixture
+def container(make_container: Callable[..., Container]) -> Container:
+    return make_container()
+
+
+@pytest.fixture
+def app(container: Container) -> SocialScaleApp:
+    return create_app(container)
+
+
+@pytest.fixture
+def client(app: SocialScaleApp) -> testing.TestClient:
+    return testing.TestClient(app)
+
+
+def assert_problem(result: testing.Result, status: int, code: str) -> dict[str, Any]:
+    """The response is problem+json with this status and code; returns the body."""
+    assert result.status_code == status, result.text
+    assert result.headers["content-type"] == "application/problem+json"
+    body = result.json
+    assert body["status"] == status and body["code"] == code, body
+    assert "Traceback" not in result.text
+    return body

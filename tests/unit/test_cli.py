@@ -1,0 +1,28 @@
+"""The command line refuses bad configuration with one clear line."""
+
+from __future__ import annotations
+
+import pytest
+from social_scale_http.cli import main
+
+
+def test_production_without_secret_refuses_to_start(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.delenv("JWT_SECRET", raising=False)
+    monkeypatch.setenv("FAMPAGE_API_KEY", "k")
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "social-scale: configuration error: "
+        "JWT_SECRET must be set to a random value in production"
+    )
+
+
+def test_bad_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("JWT_ACCESS_TOKEN_EXPIRY", "forever")
+    assert main(["migrate"]) == 2
+    assert "JWT_ACCESS_TOKEN_EXPIRY" in capsys.readouterr().err
