@@ -19,7 +19,7 @@ TEST_SECRET = "t" * 48
 def make_settings(db_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": db_url, "app_env": "test", "jwt_secret": TEST_SECRET,
-        "log_level": "WARNING",
+        "log_level": "WARNING", "password_hash_profile": "fast",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -59,6 +59,37 @@ def app(container: Container) -> SocialScaleApp:
 @pytest.fixture
 def client(app: SocialScaleApp) -> testing.TestClient:
     return testing.TestClient(app)
+
+
+ADMIN_EMAIL = "admin@socialscale.test"
+ADMIN_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def admin_credentials() -> dict[str, str]:
+    """Email and password of the SUPER_ADMIN that `auth_headers` registers."""
+    return {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+
+
+def login(client: testing.TestClient, credentials: dict[str, str]) -> dict[str, Any]:
+    """POST /auth/login and return the token response (asserting it succeeded)."""
+    result = client.simulate_post("/api/v1/auth/login", json=credentials)
+    assert result.status_code == 200, result.text
+    body: dict[str, Any] = result.json
+    return body
+
+
+@pytest.fixture
+def auth_headers(
+    client: testing.TestClient, admin_credentials: dict[str, str]
+) -> dict[str, str]:
+    """Registers the admin through the real endpoints, logs in, returns the bearer header."""
+    result = client.simulate_post(
+        "/api/v1/auth/register", json={**admin_credentials, "name": "Admin"}
+    )
+    assert result.status_code == 201, result.text
+    tokens = login(client, admin_credentials)
+    return {"Authorization": f"Bearer {tokens['accessToken']}"}
 
 
 def assert_problem(result: testing.Result, status: int, code: str) -> dict[str, Any]:

@@ -26,3 +26,11 @@ def test_bad_value_names_the_variable(
     monkeypatch.setenv("JWT_ACCESS_TOKEN_EXPIRY", "forever")
     assert main(["migrate"]) == 2
     assert "JWT_ACCESS_TOKEN_EXPIRY" in capsys.readouterr().err
+
+
+def test_simulator_refuses_a_bad_fault_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["simulator", "--fault", "add=explode"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("social-scale simulator: unknown fault kind 'explode'")

@@ -2,19 +2,27 @@
 
     DomainError
     ├── ValidationFailed          bad input, with per-field messages
+    │   └── InvalidResetToken     a password-reset token that is unknown, used or expired
     ├── NotFound                  an entity that does not exist (or is deleted)
     ├── Conflict                  the request clashes with the current state
     │   ├── AdminExists
     │   ├── IdempotencyConflict   same Idempotency-Key, different body
+    │   ├── IdempotencyInProgress same Idempotency-Key, first request still running
+    │   ├── DuplicateOrder        an idempotency key or apiOrderId already stored
+    │   ├── RefillNotAvailable    the order's service (or state) allows no refill
     │   └── IllegalTransition     a status change the lifecycle forbids
     ├── AuthError                 401: who are you?
     │   ├── InvalidCredentials
     │   └── InvalidToken
     ├── RateLimited               429, with seconds to wait
+    ├── MailNotSent               the mail server refused or could not be reached
     └── ProviderError             the panel (Fampage) misbehaved; see ports.provider
         ├── ProviderRejected      the panel answered with an error message
+        │   └── OrderRejected     ... to an order action; the reason picks the 4xx
         ├── ProviderUnavailable   refused, 5xx, 429
+        │   └── OrderNotSent      `add` surely not sent; the order is recorded failed
         ├── ProviderTimeout       no answer in time
+        │   └── OrderOutcomeUnknown  `add` outcome lost; the order is recorded unknown
         ├── ProviderBadResponse   an answer we cannot read
         └── ProviderOutcomeUnknown  `add` may or may not have placed the order
 """
@@ -54,6 +62,13 @@ class ValidationFailed(DomainError):
     @classmethod
     def single(cls, field: str, message: str) -> ValidationFailed:
         return cls([FieldError(field, message)])
+
+
+class InvalidResetToken(ValidationFailed):
+    code = "invalid_reset_token"
+
+    def __init__(self) -> None:
+        super().__init__([FieldError("token", "is invalid, already used or expired")])
 
 
 class NotFound(DomainError):
@@ -96,6 +111,12 @@ class RateLimited(DomainError):
         self.retry_after = max(1, int(retry_after))
 
 
+class MailNotSent(DomainError):
+    """A Mailer could not deliver; `detail` says why (never the mail's content)."""
+
+    code = "mail_not_sent"
+
+
 class ProviderError(DomainError):
     code = "provider_error"
 
@@ -103,7 +124,7 @@ class ProviderError(DomainError):
 class ProviderRejected(ProviderError):
     """The panel understood the call and said no; `detail` is the panel's own message."""
 
-    code = "provider_rejected"
+    code = "provider_error"  # API.md: every 502 from the panel is `provider_error`
 
 
 class ProviderUnavailable(ProviderError):
@@ -121,4 +142,75 @@ class ProviderBadResponse(ProviderError):
 class ProviderOutcomeUnknown(ProviderError):
     """`add` was sent but its answer never arrived intact: the order may exist."""
 
-    code = "provider_outcome_unknown"
+    code = "provider_timeout"  # API.md has three upstream codes; 504 is this one
+
+
+class IdempotencyInProgress(Conflict):
+    code = "idempotency_in_progress"
+
+
+class RefillNotAvailable(Conflict):
+    code = "refill_not_available"
+
+
+class DuplicateOrder(Conflict):
+    """The storage already holds an order with this `field` (idempotencyKey, apiOrderId)."""
+
+    code = "duplicate_order"
+
+    def __init__(self, field: str, detail: str = "") -> None:
+        super().__init__(detail or f"An order with this {field} already exists.")
+        self.field = field
+
+
+class _OrderProblem:
+    """Mixin: the internal order id travels with the error (as `orderId` in the problem)."""
+
+    order_id: str | None
+
+    @property
+    def extra(self) -> dict[str, object]:
+        return {"orderId": self.order_id}
+
+
+# HTTP status for each rejection reason; anything else the panel refuses is 422.
+REJECTION_STATUS = {"insufficient_funds": 402, "active_order": 409, "refused": 409,
+                    "provider_config": 502}
+
+
+class OrderRejected(_OrderProblem, ProviderRejected):
+    """The panel refused an order action; `detail` is its message, `reason` our reading
+    of it (e.g. insufficient_funds, bad_link, bad_quantity), `field` the input it blames."""
+
+    code = "provider_rejected"
+
+    def __init__(self, detail: str, reason: str, field: str | None = None,
+                 order_id: str | None = None) -> None:
+        super().__init__(detail)
+        self.reason, self.field, self.order_id = reason, field, order_id
+
+    @property
+    def http_status(self) -> int:
+        return REJECTION_STATUS.get(self.reason, 422)
+
+    @property
+    def extra(self) -> dict[str, object]:
+        errors = [{"field": self.field, "message": self.detail}] if self.field else None
+        return {"orderId": self.order_id, "reason": self.reason, "errors": errors}
+
+
+class OrderNotSent(_OrderProblem, ProviderUnavailable):
+    def __init__(self, detail: str, order_id: str) -> None:
+        super().__init__(detail)
+        self.order_id = order_id
+
+
+class OrderOutcomeUnknown(_OrderProblem, ProviderTimeout):
+    """The order is recorded `unknown` for review; it is never re-sent automatically."""
+
+    def __init__(self, order_id: str, detail: str = "") -> None:
+        super().__init__(detail or (
+            "The panel's answer to the order never arrived: the order may or may not exist "
+            f"there. It is recorded as unknown ({order_id}) for review and will not be re-sent."
+        ))
+        self.order_id = order_id

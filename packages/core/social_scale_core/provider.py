@@ -43,6 +43,35 @@ OPEN_STATUSES = frozenset(
     {OrderStatus.PENDING, OrderStatus.IN_PROGRESS, OrderStatus.PROCESSING, OrderStatus.AWAITING}
 )
 
+# Panel spellings, reduced to lowercase letters only ("In progress" -> "inprogress").
+_PANEL_STATUSES: dict[str, OrderStatus] = {
+    "pending": OrderStatus.PENDING,
+    "inprogress": OrderStatus.IN_PROGRESS,
+    "processing": OrderStatus.PROCESSING,
+    "awaiting": OrderStatus.AWAITING,
+    "completed": OrderStatus.COMPLETED,
+    "complete": OrderStatus.COMPLETED,
+    "partial": OrderStatus.PARTIAL,
+    "partiallycompleted": OrderStatus.PARTIAL,
+    "canceled": OrderStatus.CANCELED,
+    "cancelled": OrderStatus.CANCELED,
+    "refunded": OrderStatus.CANCELED,
+    "fail": OrderStatus.FAILED,
+    "failed": OrderStatus.FAILED,
+    "error": OrderStatus.FAILED,
+}
+# An unknown spelling must never close an order (no refund, no "done"): keep following it.
+UNKNOWN_PANEL_STATUS = OrderStatus.PROCESSING
+
+
+def status_from_panel(raw: str) -> OrderStatus:
+    """Map any panel spelling of an order status to ours (keep `raw` beside it).
+
+    Unknown spellings give a non-final status, so the order stays open and is synced again.
+    """
+    key = "".join(ch for ch in str(raw).casefold() if "a" <= ch <= "z")
+    return _PANEL_STATUSES.get(key, UNKNOWN_PANEL_STATUS)
+
 
 @frozen
 class Service:

@@ -14,6 +14,8 @@ from attrs import frozen
 from pydantic import BaseModel, ValidationError
 from social_scale_core.errors import FieldError, ValidationFailed
 
+from social_scale_http import input_guards
+
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 M = TypeVar("M", bound=BaseModel)
 
@@ -42,6 +44,7 @@ def operation(summary: str, **spec: Any) -> Callable[[Callable[..., Any]], Calla
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def responder(self: Any, req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
+            input_guards.check_path(params)
             if op.body is not None:
                 params["body"] = parse_body(req, op.body)
             if op.query is not None:
@@ -89,18 +92,25 @@ def parse_body(req: falcon.Request, model: type[M]) -> M:
             ) from exc
     if not isinstance(data, dict):
         raise ValidationFailed.single("body", "must be a JSON object")
+    input_guards.check_raw(data)
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         raise ValidationFailed(field_errors(exc)) from None
+    input_guards.check_model(parsed)
+    return parsed
 
 
 def parse_query(req: falcon.Request, model: type[M]) -> M:
     """Validate the query string against `model` (422 naming each bad parameter)."""
+    raw = dict(req.params)
+    input_guards.check_raw(raw)
     try:
-        return model.model_validate(dict(req.params))
+        parsed = model.model_validate(raw)
     except ValidationError as exc:
         raise ValidationFailed(field_errors(exc)) from None
+    input_guards.check_model(parsed)
+    return parsed
 
 
 _PARAM = re.compile(r"{(\w+)(?::(\w+))?[^}]*}")

@@ -6,7 +6,7 @@ from typing import Any
 
 import falcon
 import structlog
-from social_scale_core.errors import InvalidToken
+from social_scale_core.auth.sessions import authenticate
 
 from social_scale_http import logs, problems, routes
 from social_scale_http.api import Api
@@ -14,10 +14,6 @@ from social_scale_http.container import Container
 from social_scale_http.middleware import BearerAuth, BodyLimit, RequestContext
 
 log = structlog.get_logger("social_scale.app")
-
-
-def _no_tokens_yet(token: str) -> Any:
-    raise InvalidToken("Invalid or expired access token.")
 
 
 class SocialScaleApp(falcon.App):  # type: ignore[type-arg]
@@ -42,7 +38,8 @@ def create_app(container: Container | None = None) -> SocialScaleApp:
     problems.install(app)
     api = Api(app)
     routes.register(api, container)
-    app.add_middleware(BearerAuth(api, _no_tokens_yet))
+    auth_ports = container.auth()
+    app.add_middleware(BearerAuth(api, lambda token: authenticate(auth_ports, token)))
     app.api = api
     if settings.sandbox:
         log.warning("sandbox_mode", message="FAMPAGE_API_KEY is not set: orders go to the "

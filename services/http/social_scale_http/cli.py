@@ -64,6 +64,55 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _simulator_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=9000, help="port (default: 9000)")
+    p.add_argument("--host", default="127.0.0.1", help="interface (default: 127.0.0.1)")
+    p.add_argument("--api-key", help="key clients must send (default: FAMPAGE_API_KEY "
+                   "or 'sim-key')")
+    p.add_argument("--seed", type=int, default=0, help="seed of flags and order fates")
+    p.add_argument("--variant", choices=["fampage", "standard"], default="fampage")
+    p.add_argument("--fault", action="append", default=[], metavar="ACTION=KIND[:ARG][*N]",
+                   help="inject a fault, e.g. add=timeout, status=500, balance=latency:300")
+    p.add_argument("--speed", type=float, default=1.0, help="clock speed factor (60: a "
+                   "minute per second)")
+    p.add_argument("--balance", default="1000000", help="starting balance")
+    p.add_argument("--currency", default="INR")
+    p.add_argument("--hold", action="store_true", help="hold every add until "
+                   "POST /_control/hold {\"hold\": false}")
+    p.add_argument("--no-control", action="store_true", help="disable /_control/*")
+    p.add_argument("--verbose", action="store_true", help="log every request")
+
+
+@command("simulator", "serve the Fampage panel simulator over a real socket", _simulator_args)
+def simulator_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    import contextlib
+    from decimal import Decimal, InvalidOperation
+
+    from social_scale_adapters.fampage.simulator import ScaledClock, create_simulator
+    from social_scale_adapters.fampage.simulator.server import SimulatorServer
+
+    key = ns.api_key or (
+        settings.fampage_api_key.get_secret_value() if settings.fampage_api_key else "sim-key"
+    )
+    try:
+        sim = create_simulator(
+            api_key=key, seed=ns.seed, clock=ScaledClock(ns.speed), variant=ns.variant,
+            balance=Decimal(ns.balance), currency=ns.currency, control=not ns.no_control,
+            faults=ns.fault,
+        )
+    except (ValueError, InvalidOperation) as exc:
+        print(f"social-scale simulator: {exc}", file=sys.stderr)
+        return 2
+    if ns.hold:
+        sim.state.hold_adds()
+    server = SimulatorServer(sim, ns.host, ns.port, verbose=ns.verbose)
+    print(f"simulator: {server.url} ({ns.variant}, seed {ns.seed}, speed x{ns.speed:g}); "
+          f"faults: {', '.join(ns.fault) or 'none'}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop it
+        server.serve_forever()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="social-scale", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 from dependency_injector import containers, providers
+from social_scale_adapters.auth.hasher import Argon2Hasher
 from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
+from social_scale_adapters.pdf.invoice import make_invoice_renderer
+from social_scale_core.auth.sessions import AuthPorts
+from social_scale_core.catalog import ServiceCatalog
 from social_scale_core.clock import SystemClock
+from social_scale_core.companies.service import CompanyPorts
+from social_scale_core.orders.deps import OrderPorts
+from social_scale_core.provider_record import ensure_provider
+from social_scale_core.rate_limit import RateRule
 
+from social_scale_http.auth_wiring import (
+    build_auth_mailer,
+    build_auth_policy,
+    build_token_codec,
+)
+from social_scale_http.invoice_policy import build_invoice_policy
+from social_scale_http.provider_wiring import (
+    build_integration_log,
+    build_provider,
+    build_provider_config,
+    build_simulator,
+)
 from social_scale_http.settings import Settings
 
 
@@ -21,3 +41,48 @@ class Container(containers.DeclarativeContainer):
     )
     sessions = providers.Singleton(make_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, sessions)
+    invoice_policy = providers.Singleton(build_invoice_policy, settings)
+    invoice_renderer = providers.Singleton(
+        make_invoice_renderer, font_path=settings.provided.invoice_font_path,
+        zone=invoice_policy.provided.timezone,
+    )
+
+    password_hasher = providers.Singleton(
+        Argon2Hasher, profile=settings.provided.password_hash_profile
+    )
+    token_codec = providers.Singleton(build_token_codec, settings)
+    mailer = providers.Singleton(build_auth_mailer, settings)
+    auth_policy = providers.Singleton(build_auth_policy, settings)
+    auth = providers.Factory(
+        AuthPorts, uow=uow.provider, hasher=password_hasher, codec=token_codec,
+        mailer=mailer, clock=clock, policy=auth_policy,
+    )
+
+    # The Fampage panel: the integration log listens to every call; in sandbox mode the
+    # client talks to `simulator` in-process. `provider_id()` ensures the providers row once.
+    integration_log = providers.Singleton(
+        build_integration_log, uow=uow.provider, clock=clock, settings=settings
+    )
+    simulator = providers.Singleton(build_simulator, settings)
+    provider = providers.Singleton(
+        build_provider, settings=settings, observer=integration_log, simulator=simulator.provider
+    )
+    catalog = providers.Singleton(
+        ServiceCatalog, provider, clock, ttl=settings.provided.services_cache_ttl
+    )
+    provider_config = providers.Singleton(build_provider_config, settings)
+    provider_id = providers.ThreadSafeSingleton(
+        ensure_provider, uow.provider, provider_config, clock
+    )
+
+    # Companies and orders (issue 4).
+    company_create_rule = providers.Singleton(
+        RateRule, limit=settings.provided.company_create_limit_per_hour, window_seconds=3600
+    )
+    company_ports = providers.Factory(
+        CompanyPorts, uow=uow.provider, clock=clock, create_rule=company_create_rule
+    )
+    order_ports = providers.Factory(
+        OrderPorts, uow=uow.provider, provider=provider, catalog=catalog, clock=clock,
+        invoice_policy=invoice_policy, provider_id=provider_id,
+    )

@@ -53,13 +53,21 @@ class RequestContext:
 
 
 class BodyLimit:
-    """Refuses bodies over the configured size with 413 before anything reads them."""
+    """Refuses bodies over the configured size (413) or of unknown length (411) unread."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         length = req.content_length
+        if length is None and req.get_header("Transfer-Encoding"):
+            # Falcon reads a body without Content-Length as empty: say so instead of
+            # answering as if nothing had been sent (and never buffer an unbounded stream).
+            raise falcon.HTTPLengthRequired(
+                title="Length required",
+                description="Send the body with a Content-Length header (no chunked bodies).",
+                code="length_required",
+            )
         if length is not None and length > self.max_bytes:
             raise falcon.HTTPContentTooLarge(
                 title="Body too large",

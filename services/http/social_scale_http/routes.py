@@ -10,6 +10,8 @@ from social_scale_adapters.db.engine import ping
 from social_scale_http.api import Api
 from social_scale_http.container import Container
 from social_scale_http.openapi import build_openapi
+from social_scale_http.resources import analytics, companies, integrations, invoices, orders
+from social_scale_http.resources import auth as auth_resources
 from social_scale_http.resources.docs import DocsResource, OpenApiResource
 from social_scale_http.resources.health import HealthResource
 
@@ -22,6 +24,12 @@ def register(api: Api, container: Container) -> None:
     health = HealthResource(ping_database=lambda: ping(engine), sandbox=settings.sandbox)
     api.route("/health/live", health, suffix="live")
     api.route("/health/ready", health, suffix="ready")
+    auth_resources.register(api, container)
+    integrations.register(api, container)
+    invoices.register(api, container)
+    companies.register(api, container)
+    orders.register(api, container)
+    analytics.register(api, container)
 
     @cache
     def document() -> dict[str, Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/social_scale.db"
@@ -56,6 +57,13 @@ class Settings(BaseSettings):
     jwt_refresh_token_expiry: Duration = timedelta(days=7)
     fampage_api_key: SecretStr | None = None
     fampage_base_url: str = "https://fampage.in/api/v2"
+    # One time-out for every panel action; unset: the client's per-action defaults.
+    fampage_timeout: Duration | None = None
+    services_cache_ttl: Duration = timedelta(minutes=10)
+    integration_log_retention_days: int = Field(90, ge=1)
+    sandbox_seed: int = 0
+    # Companies (issue 4): public creations allowed per client address and hour.
+    company_create_limit_per_hour: int = Field(20, ge=1)
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None
@@ -65,11 +73,36 @@ class Settings(BaseSettings):
     cors_origins: CsvList = Field(default_factory=list)
     max_body_bytes: int = Field(1_048_576, ge=1024)
     log_level: str = "INFO"
+    # Invoicing (issue 5): numbering, dates, GST, and the agency as the invoices' seller.
+    invoice_number_prefix: str = Field("SS", pattern=r"^[A-Za-z0-9-]{1,5}$")
+    invoice_credit_note_prefix: str = Field("CN", pattern=r"^[A-Za-z0-9-]{1,5}$")
+    invoice_fy_start_month: int = Field(4, ge=1, le=12)
+    invoice_due_days: int = Field(7, ge=0, le=365)
+    invoice_default_multiplier: Decimal = Field(Decimal(8), gt=0, le=1000, decimal_places=4)
+    invoice_tax_mode: Literal["off", "gst"] = "off"
+    invoice_tax_inclusive: bool = False
+    invoice_timezone: str = "Asia/Kolkata"
+    agency_legal_name: str = "Social Scale"
+    agency_gstin: str | None = Field(None, pattern=r"^\d{2}[A-Z0-9]{13}$")
+    agency_address: str | None = None
+    agency_state_code: str | None = Field(None, pattern=r"^\d{2}$")
+    agency_email: str | None = None
+    invoice_font_path: str | None = None  # a .ttf; default: the packaged Noto Sans
+    # "fast" makes argon2 cheap for test suites; production refuses it.
+    password_hash_profile: Literal["strong", "fast"] = "strong"  # noqa: S105
 
-    @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", mode="before")
+    @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", "agency_gstin",
+                     "agency_state_code", "agency_address", "agency_email",
+                     "invoice_font_path", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _gst_needs_the_agency_gstin(self) -> Settings:
+        if self.invoice_tax_mode == "gst" and not self.agency_gstin:
+            raise ValueError("INVOICE_TAX_MODE=gst needs AGENCY_GSTIN")
+        return self
 
     @property
     def is_production(self) -> bool:
@@ -98,6 +131,8 @@ class Settings(BaseSettings):
             raise ConfigError("JWT_SECRET must be at least 32 bytes long in production")
         if self.fampage_api_key is None:
             raise ConfigError("FAMPAGE_API_KEY must be set in production")
+        if self.password_hash_profile != "strong":  # noqa: S105
+            raise ConfigError("PASSWORD_HASH_PROFILE must be 'strong' in production")
 
     def resolved_jwt_secret(self) -> tuple[str, str | None]:
         """The JWT secret, generating and persisting one outside production if unset.

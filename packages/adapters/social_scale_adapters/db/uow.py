@@ -7,7 +7,25 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from social_scale_adapters.db.analytics import SqlAnalyticsReader
+from social_scale_adapters.db.auth_tables import (
+    SqlRefreshTokenRepository,
+    SqlResetTokenRepository,
+    SqlUserRepository,
+)
+from social_scale_adapters.db.companies import SqlCompanyRepository
+from social_scale_adapters.db.integration_logs import SqlIntegrationLogRepository
+from social_scale_adapters.db.invoice_sources import SqlInvoiceSources
+from social_scale_adapters.db.invoices import (
+    SqlCreditNoteRepository,
+    SqlInvoiceHistory,
+    SqlInvoiceRepository,
+    SqlNumberSeries,
+)
+from social_scale_adapters.db.orders import SqlOrderRepository
+from social_scale_adapters.db.providers import SqlProviderRepository
 from social_scale_adapters.db.rate_limits import SqlRateLimitStore
+from social_scale_adapters.db.sync_claims import SqlSyncClaims
 
 
 class SqlUnitOfWork:
@@ -30,6 +48,20 @@ class SqlUnitOfWork:
     def _attach(self, session: Session) -> None:
         """Build the repositories that share this unit's Session (one line per area)."""
         self.rate_limits = SqlRateLimitStore(session)
+        self.companies = SqlCompanyRepository(session)
+        self.orders = SqlOrderRepository(session)
+        self.users = SqlUserRepository(session)
+        self.refresh_tokens = SqlRefreshTokenRepository(session)
+        self.reset_tokens = SqlResetTokenRepository(session)
+        self.providers = SqlProviderRepository(session)
+        self.integration_logs = SqlIntegrationLogRepository(session)
+        self.invoices = SqlInvoiceRepository(session)
+        self.credit_notes = SqlCreditNoteRepository(session)
+        self.invoice_numbers = SqlNumberSeries(session)
+        self.invoice_history = SqlInvoiceHistory(session)
+        self.invoice_sources = SqlInvoiceSources(session)
+        self.analytics = SqlAnalyticsReader(session)
+        self.sync_claims = SqlSyncClaims(session)
 
     def __exit__(
         self,

@@ -1,0 +1,1 @@
+"""Auth adapters: argon2id password hashing, JWT access tokens, mail delivery."""

@@ -1,0 +1,111 @@
+"""Mailers: SMTP (smtplib), queued in the background, a log mailer for development, and a
+disabled one for production without SMTP_HOST."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from concurrent.futures import ThreadPoolExecutor
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import structlog
+from social_scale_core.auth.model import Mail
+from social_scale_core.auth.ports import Mailer
+from social_scale_core.errors import MailNotSent
+
+log = structlog.get_logger("social_scale.mail")
+
+
+def _message(mail: Mail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Message-ID"] = make_msgid(domain="socialscale.local")
+    message.set_content(mail.body)
+    return message
+
+
+class SmtpMailer:
+    """Sends through an SMTP server: implicit TLS on port 465, otherwise STARTTLS whenever
+    the server offers it; logs in when a user is set. Every failure becomes MailNotSent."""
+
+    def __init__(self, host: str, port: int, sender: str, user: str | None = None,
+                 password: str | None = None, timeout: float = 10.0) -> None:
+        self.host, self.port, self.sender = host, port, sender
+        self._user, self._password, self._timeout = user, password, timeout
+
+    def send(self, mail: Mail) -> None:
+        try:
+            self._deliver(_message(mail, self.sender))
+        except (smtplib.SMTPException, OSError) as exc:
+            log.error("mail_failed", to=mail.to, subject=mail.subject, smtp_host=self.host,
+                      error=f"{type(exc).__name__}: {exc}")
+            raise MailNotSent(f"SMTP delivery failed: {type(exc).__name__}") from exc
+
+    def _deliver(self, message: EmailMessage) -> None:
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if self.port == 465:
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self._timeout,
+                                    context=context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self._timeout)
+        with smtp:
+            smtp.ehlo()
+            if self.port != 465 and smtp.has_extn("starttls"):
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if self._user:
+                smtp.login(self._user, self._password or "")
+            smtp.send_message(message)
+
+
+class LogMailer:
+    """Development stand-in when SMTP_HOST is unset: writes the whole mail to the log."""
+
+    def send(self, mail: Mail) -> None:
+        log.warning("mail_logged_not_sent", to=mail.to, subject=mail.subject, body=mail.body,
+                    reason="SMTP_HOST is not set; the mail is only written to this log")
+
+
+class DisabledMailer:
+    """Production without SMTP_HOST: logs an error (never the body) and sends nothing."""
+
+    def send(self, mail: Mail) -> None:
+        log.error("mail_not_configured", to=mail.to, subject=mail.subject,
+                  reason="SMTP_HOST is not set in production; the mail was not sent")
+        raise MailNotSent("no mail server is configured")
+
+
+class BackgroundMailer:
+    """Queues mails for another Mailer on a small thread pool, so that a request never
+    waits for (or reveals through its timing) the mail server. Failures are logged."""
+
+    def __init__(self, inner: Mailer, workers: int = 2) -> None:
+        self._inner = inner
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mail")
+
+    def send(self, mail: Mail) -> None:
+        self._pool.submit(self._deliver, mail)
+
+    def _deliver(self, mail: Mail) -> None:
+        try:
+            self._inner.send(mail)
+        except MailNotSent:
+            pass  # the inner mailer logged it
+        except Exception:
+            log.exception("mail_failed", to=mail.to, subject=mail.subject)
+
+    def close(self) -> None:
+        """Wait for queued mails (used on shutdown and by tests)."""
+        self._pool.shutdown(wait=True)
+
+
+def build_mailer(*, host: str | None, port: int, sender: str, user: str | None,
+                 password: str | None, production: bool) -> Mailer:
+    """The mailer the settings ask for."""
+    if host:
+        return BackgroundMailer(SmtpMailer(host, port, sender, user, password))
+    return DisabledMailer() if production else LogMailer()

@@ -1,0 +1,179 @@
+"""The analytics reader: every figure aggregated by the database (see `analytics_sql`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from social_scale_core.analytics.model import (
+    Breakdown,
+    CompanyAnalytics,
+    Figures,
+    Money,
+    OrderProfit,
+    OrderScope,
+    Period,
+    Stats,
+)
+from sqlalchemy import ColumnElement, String, and_, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from social_scale_adapters.db.analytics_sql import (
+    facts,
+    grouped,
+    inv,
+    month,
+    order_filter,
+    order_revenue,
+    real_cost,
+    sums,
+    units,
+)
+from social_scale_adapters.db.companies import companies
+from social_scale_adapters.db.invoice_mapping import INVOICE
+from social_scale_adapters.db.order_table import orders
+
+_DIMENSIONS = ("status", "network", "service", "month")
+
+
+def figures_by(rows: Iterable[Any], key: Any) -> dict[Any, Figures]:
+    """Rows of (…, currency, orders, units, real_cost, revenue) folded into Figures per key."""
+    counts: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    money: dict[Any, list[Money]] = defaultdict(list)
+    for row in rows:
+        k = key(row)
+        counts[k][0] += int(row.orders)
+        counts[k][1] += int(row.units)
+        money[k].append(Money(row.currency, row.real_cost, row.revenue))
+    return {k: Figures(n, q, tuple(sorted(money[k], key=lambda m: m.currency)))
+            for k, (n, q) in counts.items()}
+
+
+EMPTY = Figures(0, 0, ())
+
+
+class SqlAnalyticsReader:
+    """AnalyticsReader on one Session (SQLite and PostgreSQL)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    def summary(self, scope: OrderScope, period: Period) -> Figures:
+        rows = self._session.execute(grouped({}, order_filter(period, scope)))
+        return figures_by(rows, lambda _row: None).get(None, EMPTY)
+
+    def companies(self, period: Period, limit: int,
+                  offset: int) -> tuple[list[CompanyAnalytics], int]:
+        c = companies.c
+        total = self._session.execute(select(func.count()).select_from(companies)).scalar_one()
+        page = self._session.execute(
+            select(c.id, c.name, c.deleted_at).order_by(c.name, c.id).limit(limit).offset(offset)
+        ).all()
+        ids = [row.id for row in page]
+        where = order_filter(period, company_ids=ids)
+        figures = figures_by(
+            self._session.execute(grouped({"company_id": orders.c.company_id}, where)),
+            lambda row: row.company_id,
+        )
+        services, networks = self._usage(where)
+        return [
+            CompanyAnalytics(
+                company_id=row.id, name=row.name, deleted=row.deleted_at is not None,
+                figures=figures.get(row.id, EMPTY), services_used=services.get(row.id, 0),
+                networks=tuple(networks.get(row.id, ())),
+            )
+            for row in page
+        ], int(total)
+
+    def _usage(self, where: Sequence[ColumnElement[bool]]
+               ) -> tuple[dict[str, int], dict[str, list[str]]]:
+        o = orders.c
+        services: dict[str, int] = {
+            company_id: int(n) for company_id, n in self._session.execute(
+                select(o.company_id, func.count(o.service_id.distinct()))
+                .where(*where).group_by(o.company_id))
+        }
+        networks: dict[str, list[str]] = defaultdict(list)
+        for company_id, network in self._session.execute(
+            select(o.company_id, o.network).where(*where).distinct()
+            .order_by(o.company_id, o.network)
+        ):
+            networks[company_id].append(network)
+        return services, networks
+
+    def stats(self, period: Period) -> Stats:
+        """One statement: the facts are grouped finely once (a materialized CTE), then
+        rolled up per dimension; the database scans the orders a single time."""
+        o = orders.c
+        fine_dims = {"status": o.status, "network": o.network,
+                     "service": o.service_id, "month": month(self._dialect)}
+        f = facts({**fine_dims, "label": o.service_name}, order_filter(period))
+        keys = [f.c[name] for name in fine_dims]
+        fine = select(*keys, func.max(f.c.label).label("label"), f.c.currency, *sums(f)
+                      ).group_by(*keys, f.c.currency).cte("fine").prefix_with("MATERIALIZED")
+        rollups = [self._rollup(fine, None)] + [self._rollup(fine, d) for d in _DIMENSIONS]
+        rows = self._session.execute(union_all(*rollups)).all()
+        by: dict[str, list[Any]] = defaultdict(list)
+        for row in rows:
+            by[row.dim].append(row)
+        return Stats(
+            totals=figures_by(by["total"], lambda _r: None).get(None, EMPTY),
+            **{f"by_{d}": self._breakdown(by[d]) for d in _DIMENSIONS},
+        )
+
+    @staticmethod
+    def _rollup(fine: Any, dim: str | None) -> Any:
+        key = (func.cast(fine.c[dim], String) if dim else literal(None, String)).label("key")
+        label = (func.max(fine.c.label) if dim == "service" else literal(None, String))
+        s = fine.c
+        query = select(
+            literal(dim or "total", String).label("dim"), key, label.label("label"),
+            s.currency, func.sum(s.orders).label("orders"), func.sum(s.units).label("units"),
+            func.sum(s.real_cost).label("real_cost"), func.sum(s.revenue).label("revenue"),
+        )
+        return query.group_by(*([fine.c[dim]] if dim else []), s.currency)
+
+    @staticmethod
+    def _breakdown(rows: list[Any]) -> tuple[Breakdown, ...]:
+        labels = {row.key: row.label for row in rows}
+        figures = figures_by(rows, lambda row: row.key)
+        ordered = sorted(figures, key=lambda k: (len(k), k) if k.isdigit() else (0, k))
+        return tuple(Breakdown(k, figures[k], labels.get(k)) for k in ordered)
+
+    def orders(self, scope: OrderScope, period: Period, limit: int,
+               offset: int) -> tuple[list[OrderProfit], int]:
+        where = order_filter(period, scope)
+        total = self._session.execute(
+            select(func.count()).select_from(orders).where(*where)).scalar_one()
+        o = orders.c
+        query = (
+            select(o.id, o.api_order_id, o.company_id, o.service_id, o.service_name, o.network,
+                   o.link, o.target_key, units().label("units"), o.status, o.currency, o.cost,
+                   o.charge, real_cost().label("real_cost"), inv.c.id.label("invoice_id"),
+                   inv.c.status.label("invoice_status"), inv.c.currency.label("inv_currency"),
+                   order_revenue().label("revenue"), o.created_at)
+            .select_from(orders.outerjoin(
+                inv, and_(inv.c.order_id == o.id, inv.c.kind == INVOICE)))
+            .where(*where).order_by(o.created_at.desc(), o.id.desc())
+            .limit(limit).offset(offset)
+        )
+        return [_profit(row) for row in self._session.execute(query)], int(total)
+
+
+def _profit(row: Any) -> OrderProfit:
+    return OrderProfit(
+        order_id=row.id, api_order_id=row.api_order_id, company_id=row.company_id,
+        service_id=row.service_id, service_name=row.service_name, network=row.network,
+        link=row.link, target_key=row.target_key, units=int(row.units), status=row.status,
+        currency=row.currency, cost=row.cost, charge=row.charge, real_cost=row.real_cost,
+        invoice_id=row.invoice_id, invoice_status=row.invoice_status,
+        revenue_currency=row.inv_currency, revenue=row.revenue, created_at=row.created_at,
+    )
+
+
+__all__ = ["SqlAnalyticsReader", "facts"]

@@ -1,0 +1,18 @@
+"""Indexes for the analytics and the background sync (issue 6), declared on the orders
+table (`order_table`) and created by migration 0007."""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, text
+
+# Open, placed orders: what the sync claims (`sync_claims.open_orders` is the same test).
+OPEN_PLACED = ("status IN ('awaiting', 'in_progress', 'pending', 'processing') "
+               "AND api_order_id IS NOT NULL")
+
+ANALYTICS_INDEXES = (
+    # The sync's claim and the sync-lag gauge: only open orders, by last check.
+    Index("ix_orders_sync_due", "last_checked_at",
+          postgresql_where=text(OPEN_PLACED), sqlite_where=text(OPEN_PLACED)),
+    # A target's history, newest first, without sorting its orders.
+    Index("ix_orders_target_key_created_at", "target_key", "created_at"),
+)

@@ -1,0 +1,174 @@
+"""SQL repositories of invoicing: invoices, credit notes, number series and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from social_scale_core.errors import Conflict
+from social_scale_core.invoicing.model import (
+    CreditNote,
+    HistoryEntry,
+    Invoice,
+    InvoiceStatus,
+)
+from social_scale_core.invoicing.ports import InvoiceFilter
+from sqlalchemy import ColumnElement, Select, and_, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from social_scale_adapters.db.invoice_mapping import (
+    CREDIT_NOTE,
+    INVOICE,
+    credit_note_columns,
+    invoice_columns,
+    read_lines,
+    to_credit_note,
+    to_invoice,
+    write_lines,
+)
+from social_scale_adapters.db.invoice_tables import invoice_counters, invoice_history, invoices
+
+S = InvoiceStatus
+UNPAID = (S.DRAFT.value, S.SENT.value)
+
+
+class SqlInvoiceRepository:
+    """InvoiceRepository on one Session (kind = 'invoice' rows of `invoices`)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, invoice: Invoice) -> None:
+        row = {"id": invoice.id, "kind": INVOICE, "number": invoice.number,
+               **invoice_columns(invoice)}
+        try:
+            self._session.execute(insert(invoices).values(row))
+        except IntegrityError as exc:
+            # PostgreSQL names the constraint, SQLite the column; a foreign-key failure
+            # (no such order) is neither and stays an error.
+            if any(key in str(exc.orig) for key in ("uq_invoices_order_id", "invoices.order_id")):
+                raise Conflict("This order already has an invoice.") from None
+            raise
+        write_lines(self._session, invoice.id, invoice.lines)
+
+    def _one(self, stmt: Select[Any]) -> Invoice | None:
+        row = self._session.execute(stmt.where(invoices.c.kind == INVOICE)).first()
+        if row is None:
+            return None
+        return to_invoice(row, read_lines(self._session, [row.id]).get(row.id, ()))
+
+    def get(self, invoice_id: str) -> Invoice | None:
+        return self._one(select(invoices).where(invoices.c.id == invoice_id))
+
+    def get_by_order(self, order_id: str) -> Invoice | None:
+        return self._one(select(invoices).where(invoices.c.order_id == order_id))
+
+    def get_for_update(self, invoice_id: str) -> Invoice | None:
+        return self._one(select(invoices).where(invoices.c.id == invoice_id).with_for_update())
+
+    def update(self, invoice: Invoice) -> None:
+        self._session.execute(
+            update(invoices).where(invoices.c.id == invoice.id).values(invoice_columns(invoice))
+        )
+        write_lines(self._session, invoice.id, invoice.lines)
+
+    def list(self, query: InvoiceFilter) -> tuple[list[Invoice], int]:
+        conditions = _conditions(query)
+        total = self._session.execute(
+            select(func.count()).select_from(invoices).where(*conditions)).scalar_one()
+        rows = self._session.execute(
+            select(invoices).where(*conditions)
+            .order_by(invoices.c.issued_at.desc(), invoices.c.number.desc())
+            .limit(query.limit).offset(query.offset)
+        ).all()
+        lines = read_lines(self._session, [r.id for r in rows])
+        return [to_invoice(r, lines.get(r.id, ())) for r in rows], int(total)
+
+
+def _status_condition(status: InvoiceStatus, query: InvoiceFilter) -> ColumnElement[bool]:
+    c = invoices.c
+    if status is S.OVERDUE:
+        return and_(c.status.in_(UNPAID), c.due_at < query.now)
+    if status.value in UNPAID:
+        return and_(c.status == status.value, c.due_at >= query.now)
+    return c.status == status.value
+
+
+def _conditions(query: InvoiceFilter) -> list[ColumnElement[bool]]:
+    c = invoices.c
+    conditions: list[ColumnElement[bool]] = [c.kind == INVOICE]
+    if query.status is not None:
+        conditions.append(_status_condition(query.status, query))
+    if query.company_id is not None:
+        conditions.append(c.company_id == query.company_id)
+    if query.issued_from is not None:
+        conditions.append(c.issued_at >= query.issued_from)
+    if query.issued_to is not None:
+        conditions.append(c.issued_at < query.issued_to)
+    return conditions
+
+
+class SqlCreditNoteRepository:
+    """CreditNoteRepository on one Session (kind = 'credit_note' rows of `invoices`)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, note: CreditNote) -> None:
+        credited = self._session.execute(
+            select(invoices).where(invoices.c.id == note.invoice_id)).one()
+        self._session.execute(insert(invoices).values(credit_note_columns(note, credited)))
+        write_lines(self._session, note.id, note.lines)
+
+    def for_invoice(self, invoice_id: str) -> list[CreditNote]:
+        rows = self._session.execute(
+            select(invoices).where(invoices.c.kind == CREDIT_NOTE,
+                                   invoices.c.credited_invoice_id == invoice_id)
+            .order_by(invoices.c.issued_at, invoices.c.number)
+        ).all()
+        lines = read_lines(self._session, [r.id for r in rows])
+        return [to_credit_note(r, lines.get(r.id, ())) for r in rows]
+
+
+class SqlNumberSeries:
+    """NumberSeries as one upsert: the row lock it takes is held until commit or rollback."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def next(self, series: str, fiscal_year: str) -> int:
+        dialect = self._session.get_bind().dialect.name
+        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert_(invoice_counters).values(series=series, fiscal_year=fiscal_year,
+                                                last_value=1)
+        upsert = stmt.on_conflict_do_update(
+            index_elements=["series", "fiscal_year"],
+            set_={"last_value": invoice_counters.c.last_value + 1},
+        ).returning(invoice_counters.c.last_value)
+        return int(self._session.execute(upsert).scalar_one())
+
+
+class SqlInvoiceHistory:
+    """InvoiceHistory on one Session: rows are only ever inserted."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def record(self, entry: HistoryEntry) -> None:
+        self._session.execute(insert(invoice_history).values(
+            invoice_id=entry.invoice_id, at=entry.at, actor=entry.actor, action=entry.action,
+            old_status=entry.old_status, new_status=entry.new_status,
+            old_total=entry.old_total, new_total=entry.new_total, note=entry.note,
+        ))
+
+    def for_invoice(self, invoice_id: str) -> list[HistoryEntry]:
+        rows = self._session.execute(
+            select(invoice_history).where(invoice_history.c.invoice_id == invoice_id)
+            .order_by(invoice_history.c.id)
+        ).all()
+        return [HistoryEntry(
+            invoice_id=r.invoice_id, at=r.at, actor=r.actor, action=r.action,
+            old_status=r.old_status, new_status=r.new_status, old_total=r.old_total,
+            new_total=r.new_total, note=r.note,
+        ) for r in rows]

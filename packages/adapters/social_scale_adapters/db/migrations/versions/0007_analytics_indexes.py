@@ -1,0 +1,31 @@
+"""Analytics and sync: the sync lease column and the indexes their queries use.
+
+Revision ID: 0007
+Revises: 0006
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from social_scale_adapters.db.indexes import OPEN_PLACED
+from social_scale_adapters.db.types import UTCDateTime
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("orders") as batch:
+        batch.add_column(sa.Column("sync_claimed_until", UTCDateTime(), nullable=True))
+    op.create_index("ix_orders_sync_due", "orders", ["last_checked_at"],
+                    postgresql_where=sa.text(OPEN_PLACED), sqlite_where=sa.text(OPEN_PLACED))
+    op.create_index("ix_orders_target_key_created_at", "orders", ["target_key", "created_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_orders_target_key_created_at", table_name="orders")
+    op.drop_index("ix_orders_sync_due", table_name="orders")
+    with op.batch_alter_table("orders") as batch:
+        batch.drop_column("sync_claimed_until")

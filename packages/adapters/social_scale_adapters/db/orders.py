@@ -1,0 +1,84 @@
+"""The orders repository: writes guarded by the unique constraints, reads by every key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from social_scale_core.errors import DuplicateOrder
+from social_scale_core.orders.model import Order
+from social_scale_core.orders.ports import OrderQuery, OrderStats
+from sqlalchemy import Select, insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from social_scale_adapters.db.order_queries import list_orders, order_stats
+from social_scale_adapters.db.order_table import (
+    mutable_values,
+    order_select,
+    orders,
+    row_values,
+    to_order,
+)
+
+
+def _duplicate(exc: IntegrityError) -> DuplicateOrder | None:
+    text = str(exc.orig)
+    if "idempotency_key" in text:
+        return DuplicateOrder("idempotencyKey")
+    if "api_order_id" in text:
+        return DuplicateOrder("apiOrderId")
+    return None
+
+
+class SqlOrderRepository:
+    """OrderRepository on one Session; uniqueness is left to the database's constraints."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _write(self, statement: Any) -> None:
+        try:
+            self._session.execute(statement)
+        except IntegrityError as exc:
+            duplicate = _duplicate(exc)
+            if duplicate is None:
+                raise
+            raise duplicate from exc
+
+    def add(self, order: Order) -> None:
+        self._write(insert(orders).values(**row_values(order)))
+
+    def save(self, order: Order) -> None:
+        self._write(update(orders).where(orders.c.id == order.id).values(**mutable_values(order)))
+
+    def _one(self, statement: Select[Any]) -> Order | None:
+        row = self._session.execute(statement).first()
+        return to_order(row) if row else None
+
+    def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
+        statement = order_select().where(orders.c.id == order_id)
+        if for_update:
+            statement = statement.with_for_update(of=orders)
+        return self._one(statement)
+
+    def by_api_id(self, api_order_id: int) -> Order | None:
+        return self._one(order_select().where(orders.c.api_order_id == api_order_id))
+
+    def by_key(self, idempotency_key: str) -> Order | None:
+        return self._one(order_select().where(orders.c.idempotency_key == idempotency_key))
+
+    def by_api_ids(self, api_order_ids: Sequence[int]) -> dict[int, Order]:
+        found: dict[int, Order] = {}
+        for start in range(0, len(api_order_ids), 500):
+            chunk = list(api_order_ids[start:start + 500])
+            rows = self._session.execute(order_select().where(orders.c.api_order_id.in_(chunk)))
+            for row in rows:
+                found[row.api_order_id] = to_order(row)
+        return found
+
+    def list(self, query: OrderQuery, limit: int, offset: int) -> tuple[list[Order], int]:
+        return list_orders(self._session, query, limit, offset)
+
+    def stats(self, query: OrderQuery) -> OrderStats:
+        return order_stats(self._session, query)

@@ -1,0 +1,92 @@
+"""Leases on open orders for the background sync (`orders.sync_claimed_until`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from social_scale_core.provider import OPEN_STATUSES, OrderStatus
+from social_scale_core.sync.ports import ReviewItem
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from social_scale_adapters.db.order_table import orders
+from social_scale_adapters.db.types import UTCDateTime
+
+OPEN = sorted(s.value for s in OPEN_STATUSES)
+
+
+def open_orders() -> ColumnElement[bool]:
+    """Open and placed: the predicate of the partial index `ix_orders_sync_due`."""
+    return and_(orders.c.status.in_(OPEN), orders.c.api_order_id.is_not(None))
+
+
+class SqlSyncClaims:
+    """SyncClaims on one Session (see the port for the guarantees)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def claim(self, limit: int, now: datetime, due: datetime,
+              lease_until: datetime) -> list[int]:
+        c = orders.c
+        free = or_(c.sync_claimed_until.is_(None), c.sync_claimed_until < now)
+        stale = or_(c.last_checked_at.is_(None), c.last_checked_at < due)
+        # SKIP LOCKED: a row another worker is claiming right now is passed over, not
+        # waited for; the lease written below then keeps it out of later claims.
+        picked = (
+            select(c.id).where(open_orders(), free, stale)
+            .order_by(c.last_checked_at.asc().nulls_first(), c.id)
+            .limit(limit).with_for_update(skip_locked=True)
+        )
+        ids = list(self._session.execute(picked).scalars())
+        if not ids:
+            return []
+        rows = self._session.execute(
+            update(orders).where(c.id.in_(ids)).values(sync_claimed_until=lease_until)
+            .returning(c.api_order_id)
+        )
+        return sorted(int(api_id) for api_id in rows.scalars())
+
+    def release(self, api_order_ids: Sequence[int], checked_at: datetime | None) -> None:
+        if not api_order_ids:
+            return
+        values: dict[str, Any] = {"sync_claimed_until": None}
+        if checked_at is not None:
+            values["last_checked_at"] = checked_at
+        self._session.execute(
+            update(orders).where(orders.c.api_order_id.in_(list(api_order_ids)))
+            .values(**values))
+
+    def oldest_check(self) -> datetime | None:
+        c = orders.c
+        never = self._session.execute(
+            select(func.min(c.created_at)).where(open_orders(), c.last_checked_at.is_(None))
+        ).scalar_one()
+        checked = self._session.execute(
+            select(func.min(c.last_checked_at)).where(open_orders())
+        ).scalar_one()
+        moments = [_utc(m) for m in (never, checked) if m is not None]
+        return min(moments) if moments else None
+
+    def needing_review(self, stale_before: datetime, limit: int) -> list[ReviewItem]:
+        c = orders.c
+        rows = self._session.execute(
+            select(c.id, c.company_id, c.status, c.link, c.service_id, c.created_at,
+                   c.error_message)
+            .where(or_(c.status == OrderStatus.UNKNOWN.value,
+                       and_(c.status == OrderStatus.SUBMITTING.value,
+                            c.created_at < stale_before)))
+            .order_by(c.created_at, c.id).limit(limit)
+        )
+        return [ReviewItem(r.id, r.company_id, r.status, r.link, r.service_id, r.created_at,
+                           r.error_message) for r in rows]
+
+
+def _utc(value: Any) -> datetime:
+    """min() over a UTCDateTime column comes back untyped on SQLite: read it as one."""
+    if isinstance(value, datetime):
+        return UTCDateTime().process_result_value(value, None)  # type: ignore[arg-type,return-value]
+    parsed = datetime.fromisoformat(str(value))
+    return UTCDateTime().process_result_value(parsed, None)  # type: ignore[arg-type,return-value]

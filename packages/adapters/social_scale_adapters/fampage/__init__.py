@@ -1,0 +1,1 @@
+"""Fampage (SMM panel API v2): parsing, the httpx client, the bundled catalog, the simulator."""

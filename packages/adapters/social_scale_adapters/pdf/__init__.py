@@ -1,0 +1,1 @@
+"""PDF documents with reportlab: invoices, in an embedded Unicode TrueType font."""

@@ -1,0 +1,97 @@
+"""The invoice font: found in an installed package (or the system), checked glyph by glyph.
+
+Text is drawn only with glyphs the font has: anything else is NFKC-folded (the styled
+mathematical bold letters of panel service names become plain letters) or dropped, so a PDF never
+shows the empty boxes of missing glyphs. Emoji and other pictographs are always dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT_NAME = "InvoiceSans"
+SYSTEM_FONTS = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
+    Path("/Library/Fonts/DejaVuSans.ttf"),
+)
+_SPACES = re.compile(r"\s+")
+_lock = threading.Lock()
+
+
+class FontNotFound(RuntimeError):
+    """No usable Unicode TrueType font: install the project (fontpkg-noto-sans) or
+    Debian's fonts-dejavu-core, or point INVOICE_FONT_PATH at a .ttf file."""
+
+
+def packaged_fonts() -> list[Path]:
+    """Noto Sans from the `fontpkg-noto-sans` dependency, when it is installed."""
+    try:
+        import fontpkg_noto_sans
+    except ImportError:
+        return []
+    return [Path(fontpkg_noto_sans.ROOT) / "files" / "NotoSans[wdth,wght].ttf"]
+
+
+def find_font(override: str | None = None, candidates: Iterable[Path] | None = None) -> Path:
+    """The first font file that exists: the override, the packaged one, then the system's."""
+    if override:
+        path = Path(override)
+        if not path.is_file():
+            raise FontNotFound(f"INVOICE_FONT_PATH {override!r} is not a file")
+        return path
+    for path in candidates if candidates is not None else [*packaged_fonts(), *SYSTEM_FONTS]:
+        if path.is_file():
+            return path
+    raise FontNotFound(FontNotFound.__doc__ or "no font")
+
+
+class InvoiceFont:
+    """A TrueType font registered with reportlab, and the set of characters it can draw."""
+
+    def __init__(self, path: Path, name: str = FONT_NAME) -> None:
+        with _lock:
+            try:
+                font = pdfmetrics.getFont(name)
+            except KeyError:
+                font = TTFont(name, str(path))
+                pdfmetrics.registerFont(font)
+        self.name = name
+        self.path = path
+        self._glyphs: frozenset[int] = frozenset(font.face.charToGlyph)
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in self._glyphs
+
+    def printable(self, text: str) -> str:
+        """`text` with only drawable characters: folded by NFKC where that helps, else dropped."""
+        kept = [self._char(ch) for ch in unicodedata.normalize("NFC", text)]
+        return _SPACES.sub(" ", "".join(kept)).strip()
+
+    def _char(self, ch: str) -> str:
+        if ch in "\t\n\r":
+            return " "
+        if _always_dropped(ch):
+            return ""
+        if self.covers(ch):
+            return ch
+        folded = unicodedata.normalize("NFKC", ch)
+        if folded != ch and all(self.covers(c) or c == " " for c in folded):
+            return folded
+        return ""
+
+
+def _always_dropped(ch: str) -> bool:
+    """Controls, invisible formatters (ZWJ, variation selectors) and emoji-range pictographs."""
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cf", "Cs", "Co", "Cn") or "\ufe00" <= ch <= "\ufe0f":
+        return True
+    return category == "So" and ord(ch) >= 0x1F000

@@ -1,0 +1,1 @@
+"""Analytics: real cost, revenue, profit and margin of orders, per currency (see `model`)."""

@@ -1,0 +1,1 @@
+"""Authentication of the single SUPER_ADMIN: accounts, sessions and password resets."""

@@ -1,0 +1,1 @@
+"""Client companies: who received which services (no login; internal tracking only)."""

@@ -1,0 +1,131 @@
+"""Ports of the invoicing area: documents, number series, history, and the order lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from attrs import frozen
+
+from social_scale_core.invoicing.model import (
+    BillingParty,
+    CreditNote,
+    HistoryEntry,
+    Invoice,
+    InvoiceStatus,
+)
+from social_scale_core.ports.uow import UnitOfWork
+
+
+@frozen
+class InvoiceFilter:
+    """Listing filters; `status` may be `overdue`, judged at `now`."""
+
+    now: datetime
+    status: InvoiceStatus | None = None
+    company_id: str | None = None
+    issued_from: datetime | None = None
+    issued_to: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class InvoiceRepository(Protocol):
+    """Invoices with their lines, inside the unit of work's transaction."""
+
+    def add(self, invoice: Invoice) -> None:
+        """Store a new invoice; raise Conflict if its order already has one."""
+        ...
+
+    def get(self, invoice_id: str) -> Invoice | None: ...
+
+    def get_by_order(self, order_id: str) -> Invoice | None: ...
+
+    def get_for_update(self, invoice_id: str) -> Invoice | None:
+        """Like `get`, but locks the row until the transaction ends (no lost updates)."""
+        ...
+
+    def update(self, invoice: Invoice) -> None:
+        """Save status, dates, amounts and lines of an existing invoice."""
+        ...
+
+    def list(self, query: InvoiceFilter) -> tuple[list[Invoice], int]:
+        """One page (newest first) and the number of invoices that match in all."""
+        ...
+
+
+class CreditNoteRepository(Protocol):
+    """Credit notes, linked to the invoice they credit."""
+
+    def add(self, note: CreditNote) -> None: ...
+
+    def for_invoice(self, invoice_id: str) -> list[CreditNote]:
+        """The invoice's credit notes, oldest first."""
+        ...
+
+
+class NumberSeries(Protocol):
+    """Consecutive counters per (series, financial year).
+
+    `next` increments the counter inside the caller's transaction and holds its row lock
+    until that transaction ends: concurrent callers wait, and a rolled-back transaction
+    gives its number back, so numbers are gapless and never repeat.
+    """
+
+    def next(self, series: str, fiscal_year: str) -> int: ...
+
+
+class InvoiceHistory(Protocol):
+    """Append-only log of every change to an issued invoice."""
+
+    def record(self, entry: HistoryEntry) -> None: ...
+
+    def for_invoice(self, invoice_id: str) -> list[HistoryEntry]:
+        """The invoice's entries, oldest first."""
+        ...
+
+
+@frozen
+class OrderForInvoice:
+    """What invoicing reads about an order and its company to bill it."""
+
+    order_id: str
+    company_id: str
+    currency: str
+    cost: Decimal
+    quantity: int
+    description: str
+    status: str
+    remains: int | None
+    buyer: BillingParty
+    default_multiplier: Decimal | None = None  # the company's, if it has its own
+
+
+class InvoiceSources(Protocol):
+    """Read-only view of orders and companies, for invoices created after the fact."""
+
+    def order(self, order_id: str) -> OrderForInvoice | None: ...
+
+
+class InvoicingUnitOfWork(UnitOfWork, Protocol):
+    """The repositories invoicing needs, all in one transaction."""
+
+    invoices: InvoiceRepository
+    credit_notes: CreditNoteRepository
+    invoice_numbers: NumberSeries
+    invoice_history: InvoiceHistory
+    invoice_sources: InvoiceSources
+
+
+
+class InvoiceRenderer(Protocol):
+    """Renders an invoice as a document the client receives (a PDF).
+
+    It shows the seller, the buyer, number, dates, the status at `now`, lines, tax
+    breakdown, totals and credit notes, and never the multiplier or the panel's cost.
+    """
+
+    def render(self, invoice: Invoice, credit_notes: Sequence[CreditNote], now: datetime) -> bytes:
+        ...

@@ -1,0 +1,1 @@
+"""Orders placed at the panel: placing (never twice), tracking, refills, cancels, admin."""

@@ -1,0 +1,112 @@
+"""Storage port of the orders area, with the filters and statistics it answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from attrs import frozen
+
+from social_scale_core.companies.ports import CompanyRepository
+from social_scale_core.invoicing.ports import InvoicingUnitOfWork
+from social_scale_core.orders.model import Order
+from social_scale_core.provider import OrderStatus, Service
+
+SORT_FIELDS = ("createdAt", "updatedAt", "completedAt", "cost", "charge", "quantity", "status")
+
+
+@frozen
+class OrderQuery:
+    """Filters of the order listings and statistics; None means any."""
+
+    status: OrderStatus | None = None
+    company_id: str | None = None
+    service: int | None = None
+    network: str | None = None
+    link_contains: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    sort: str = "-createdAt"  # one of SORT_FIELDS, "-" for descending
+
+
+@frozen
+class MoneyTotals:
+    """Sums over orders that reached the panel (an apiOrderId), in one currency."""
+
+    currency: str
+    orders: int
+    cost: Decimal
+    charge: Decimal
+
+
+@frozen
+class NetworkTotals:
+    network: str
+    currency: str
+    orders: int
+    cost: Decimal
+    charge: Decimal
+
+
+@frozen
+class OrderStats:
+    total: int
+    by_status: dict[str, int]
+    totals: tuple[MoneyTotals, ...]
+    by_network: tuple[NetworkTotals, ...]
+
+
+class OrderRepository(Protocol):
+    """Orders by internal id, by the panel's id and by idempotency key.
+
+    `add` raises DuplicateOrder("idempotencyKey" | "apiOrderId") when the storage already
+    holds that key or panel id: the unique constraints decide, so of concurrent inserts
+    with one key exactly one commits.
+    """
+
+    def add(self, order: Order) -> None: ...
+
+    def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
+        """`for_update` locks the row until the unit of work ends (where supported)."""
+        ...
+
+    def by_api_id(self, api_order_id: int) -> Order | None: ...
+
+    def by_api_ids(self, api_order_ids: Sequence[int]) -> dict[int, Order]: ...
+
+    def by_key(self, idempotency_key: str) -> Order | None: ...
+
+    def save(self, order: Order) -> None:
+        """Write back every mutable field; DuplicateOrder("apiOrderId") on a taken panel id."""
+        ...
+
+    def list(self, query: OrderQuery, limit: int, offset: int) -> tuple[list[Order], int]: ...
+
+    def stats(self, query: OrderQuery) -> OrderStats:
+        """Counts by status, and cost/charge totals per currency and per network (in SQL)."""
+        ...
+
+
+class ServiceLookup(Protocol):
+    """The panel's catalog (cached): one service by id, None when the panel lacks it.
+
+    May raise a ProviderError when the catalog cannot be fetched at all.
+    """
+
+    def get(self, service_id: int) -> Service | None: ...
+
+
+class OrdersUnitOfWork(InvoicingUnitOfWork, Protocol):
+    """Orders, their companies and their invoices, in one transaction (read-only members,
+    so that a UoW holding concrete repositories satisfies them)."""
+
+    @property
+    def companies(self) -> CompanyRepository: ...
+
+    @property
+    def orders(self) -> OrderRepository: ...
+
+
+OrdersUowFactory = Callable[[], OrdersUnitOfWork]

@@ -1,0 +1,1 @@
+"""Background order sync: keeps open orders current with the panel (see `worker`)."""

@@ -1,0 +1,135 @@
+"""The sync loop: lease a batch of open orders, ask the panel (one many-status call of up
+to 100 ids), record the answers through the orders' own sync use case, repeat; then wait
+the interval (with jitter), backing off exponentially while the panel fails."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from attrs import define, frozen
+
+from social_scale_core.errors import ProviderError
+from social_scale_core.orders.deps import OrderPorts
+from social_scale_core.orders.tracking import sync_orders
+from social_scale_core.sync.ports import SyncUowFactory
+
+log = logging.getLogger("social_scale.sync")
+MAX_BATCH = 100  # the panel's limit of ids per many-status call
+
+
+@frozen
+class SyncSettings:
+    """`interval` seconds between passes, varied by +-`jitter` (a fraction) so that workers
+    drift apart; `lease` is how long a claimed batch stays reserved to one worker."""
+
+    interval: float = 30.0
+    jitter: float = 0.2
+    batch_size: int = MAX_BATCH
+    lease: timedelta = timedelta(minutes=5)
+    backoff_base: float = 5.0
+    backoff_max: float = 600.0
+
+
+class SyncObserver(Protocol):
+    """Told what the sync does (metrics listen here). Must not raise."""
+
+    def synced(self, orders: int) -> None: ...
+
+    def failed(self) -> None: ...
+
+
+class NoObserver:
+    def synced(self, orders: int) -> None:
+        pass
+
+    def failed(self) -> None:
+        pass
+
+
+@frozen
+class SyncDeps:
+    orders: OrderPorts
+    claims: SyncUowFactory
+    settings: SyncSettings = SyncSettings()
+    observer: SyncObserver = NoObserver()
+
+
+def _claim(deps: SyncDeps, due: datetime) -> list[int]:
+    now = deps.orders.clock.now()
+    limit = max(1, min(deps.settings.batch_size, MAX_BATCH))
+    with deps.claims() as uow:
+        ids = uow.sync_claims.claim(limit, now, due, now + deps.settings.lease)
+        uow.commit()
+    return ids
+
+
+def _release(deps: SyncDeps, ids: list[int], checked: bool) -> None:
+    with deps.claims() as uow:
+        uow.sync_claims.release(ids, deps.orders.clock.now() if checked else None)
+        uow.commit()
+
+
+def sync_batch(deps: SyncDeps, due: datetime) -> int:
+    """Sync one leased batch of orders last checked before `due`; returns how many were
+    claimed (0: nothing is due). A ProviderError ends the leases and propagates."""
+    ids = _claim(deps, due)
+    if not ids:
+        return 0
+    try:
+        results = sync_orders(deps.orders, ids)
+    except ProviderError:
+        _release(deps, ids, checked=False)
+        raise
+    unanswered = [i for i, result in results.items() if isinstance(result, str)]
+    _release(deps, ids, checked=False)
+    if unanswered:
+        _release(deps, unanswered, checked=True)
+    deps.observer.synced(len(ids) - len(unanswered))
+    return len(ids)
+
+
+def sync_pass(deps: SyncDeps) -> int:
+    """Bring every open order current once: batches until none checked before this pass
+    began is left. Returns the number of orders synced."""
+    started = deps.orders.clock.now()
+    total = 0
+    while (claimed := sync_batch(deps, started)) > 0:
+        total += claimed
+    return total
+
+
+@define
+class SyncWorker:
+    """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early)."""
+
+    deps: SyncDeps
+    wait: Callable[[float], bool]
+    rng: random.Random = random.Random()  # noqa: RUF009 - jitter needs no seeding
+    failures: int = 0
+
+    def next_delay(self) -> float:
+        s = self.deps.settings
+        if self.failures:
+            return float(min(s.backoff_max, s.backoff_base * 2 ** (self.failures - 1)))
+        return s.interval * (1 + self.rng.uniform(-s.jitter, s.jitter))
+
+    def step(self) -> None:
+        """One pass; remembers a panel failure to back off before the next one."""
+        try:
+            sync_pass(self.deps)
+            self.failures = 0
+        except ProviderError as exc:
+            self.failures += 1
+            self.deps.observer.failed()
+            log.warning("sync_pass_failed failures=%d error=%s", self.failures, exc)
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            self.step()
+            if self.wait(self.next_delay()):
+                return

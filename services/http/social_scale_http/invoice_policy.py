@@ -1,0 +1,45 @@
+"""The invoice policy (numbering, due days, GST, the agency as seller) built from settings."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from social_scale_core.invoicing.model import BillingParty, InvoicePolicy, TaxMode
+from social_scale_core.invoicing.numbering import check_prefix
+
+from social_scale_http.settings import ConfigError, Settings
+
+
+def agency(settings: Settings) -> BillingParty:
+    """The agency as the seller on every invoice."""
+    return BillingParty(
+        name=settings.agency_legal_name, gstin=settings.agency_gstin,
+        state_code=settings.agency_state_code, address=settings.agency_address,
+        email=settings.agency_email,
+    )
+
+
+def build_invoice_policy(settings: Settings) -> InvoicePolicy:
+    """Raise ConfigError (one line) for settings that cannot produce lawful invoices."""
+    try:
+        zone = ZoneInfo(settings.invoice_timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"INVOICE_TIMEZONE {settings.invoice_timezone!r} is unknown") from exc
+    seller = agency(settings)
+    mode = TaxMode(settings.invoice_tax_mode)
+    if mode is TaxMode.GST and not (seller.gstin and seller.gst_state):
+        raise ConfigError("INVOICE_TAX_MODE=gst needs AGENCY_GSTIN (and AGENCY_STATE_CODE)")
+    try:
+        for prefix in (settings.invoice_number_prefix, settings.invoice_credit_note_prefix):
+            check_prefix(prefix)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if settings.invoice_number_prefix == settings.invoice_credit_note_prefix:
+        raise ConfigError("INVOICE_CREDIT_NOTE_PREFIX must differ from INVOICE_NUMBER_PREFIX")
+    return InvoicePolicy(
+        seller=seller, prefix=settings.invoice_number_prefix,
+        credit_note_prefix=settings.invoice_credit_note_prefix,
+        fy_start_month=settings.invoice_fy_start_month, due_days=settings.invoice_due_days,
+        tax_mode=mode, tax_inclusive=settings.invoice_tax_inclusive, timezone=zone,
+        default_multiplier=settings.invoice_default_multiplier,
+    )

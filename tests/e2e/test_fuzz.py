@@ -1,0 +1,110 @@
+"""Fuzzing from the OpenAPI document: schemathesis against gunicorn with a valid admin token.
+
+Every documented operation gets generated requests, valid and invalid ones (NUL bytes,
+huge numbers, wrong types, missing fields...). Checks: no 5xx, the response's status is
+documented, its body matches the documented schema, its content type is the documented one.
+
+The bounded run (default, part of the test command) makes FUZZ_EXAMPLES=6 examples per
+operation: a few hundred requests in well under a minute. `nox -s fuzz` sets
+FUZZ_EXAMPLES=200 and FUZZ_MIN_REQUESTS=5000; FUZZ_REPORT names a file for the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from dependency_injector import providers
+from falcon import testing
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from social_scale_http.app import create_app
+from social_scale_http.container import Container
+
+from tests.e2e.panel import admin_client, new_company, private_postgres, serving
+from tests.http.conftest import make_settings
+
+pytestmark = pytest.mark.e2e
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+MIN_REQUESTS = int(os.environ.get("FUZZ_MIN_REQUESTS", "0"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+STATS: dict[str, Any] = {"requests": 0, "statuses": Counter(), "operations": set()}
+
+
+@pytest.fixture(scope="module")
+def fuzz_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """gunicorn (sandbox panel) on a private PostgreSQL database (SQLite if none answers),
+    with an admin logged in and a company, so ids in the wild can hit real rows."""
+    directory = tmp_path_factory.mktemp("fuzz")
+    with private_postgres() as pg_url:
+        env = {"DATABASE_URL": pg_url} if pg_url else {}
+        with serving(directory, JWT_ACCESS_TOKEN_EXPIRY="12h",
+                     COMPANY_CREATE_LIMIT_PER_HOUR="100000", **env) as base:
+            api = admin_client(base)
+            new_company(api)
+            started = time.monotonic()
+            yield {"base": base, "auth": api.headers["Authorization"],
+                   "backend": "postgresql" if pg_url else "sqlite"}
+            _report(directory, time.monotonic() - started)
+            api.close()
+
+
+def _report(directory: Path, seconds: float) -> None:
+    figures = {"requests": STATS["requests"], "operations": len(STATS["operations"]),
+               "examples_per_operation": EXAMPLES, "seconds": round(seconds, 1),
+               "statuses": dict(sorted(STATS["statuses"].items()))}
+    target = os.environ.get("FUZZ_REPORT")
+    if target:
+        Path(target).write_text(json.dumps(figures, indent=2))
+    (directory / "fuzz-report.json").write_text(json.dumps(figures))
+
+
+def _document() -> dict[str, Any]:
+    """The app's own OpenAPI document, built in-process (the served one is the same:
+    tests/http check /openapi.json). Loaded at collection: one test per operation."""
+    with tempfile.TemporaryDirectory() as directory:
+        container = Container()
+        container.settings.override(providers.Object(
+            make_settings(f"sqlite:///{directory}/doc.db")))
+        document: dict[str, Any] = testing.TestClient(create_app(container)).simulate_get(
+            "/openapi.json").json
+        container.engine().dispose()
+    return document
+
+
+schema = schemathesis.openapi.from_dict(_document())
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
+          suppress_health_check=list(HealthCheck),
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+def test_every_operation_against_its_documentation(case: schemathesis.Case,
+                                                   fuzz_target: dict[str, Any]) -> None:
+    STATS["requests"] += 1
+    STATS["operations"].add(f"{case.method} {case.path}")
+    response = case.call(base_url=fuzz_target["base"], timeout=60,
+                         headers={"Authorization": fuzz_target["auth"]})
+    STATS["statuses"][response.status_code] += 1
+    case.validate_response(response, checks=CHECKS)
+
+
+def test_the_run_was_big_enough(fuzz_target: dict[str, Any]) -> None:
+    """Runs after the fuzzing (file order): the full run must reach FUZZ_MIN_REQUESTS."""
+    assert STATS["requests"] >= max(MIN_REQUESTS, 1), STATS["requests"]
+    assert len(STATS["operations"]) >= 30, sorted(STATS["operations"])
+    assert not any(code >= 500 for code in STATS["statuses"]), STATS["statuses"]

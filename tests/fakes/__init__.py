@@ -1,0 +1,1 @@
+"""Reusable, documented fakes of the core ports."""

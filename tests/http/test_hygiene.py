@@ -1,0 +1,146 @@
+"""HTTP hygiene across the whole route table: security headers on every response, the CORS
+allow-list, body limits on real routes, and rate limits answering 429 with Retry-After."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from falcon import testing
+from social_scale_http.app import SocialScaleApp, create_app
+from social_scale_http.container import Container
+
+from tests.http.conftest import assert_problem
+from tests.http.integration_helpers import admin_headers
+from tests.http.test_auth_matrix import url_of
+
+API_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+def assert_hardened(result: testing.Result, path: str) -> None:
+    """The security headers of middleware.RequestContext, whatever the status."""
+    headers = result.headers
+    for name, value in API_HEADERS.items():
+        assert headers.get(name) == value, (path, result.status_code, name)
+    csp = headers.get("content-security-policy", "")
+    if path.startswith("/docs"):
+        assert "default-src 'self'" in csp and "'unsafe-eval'" not in csp, (path, csp)
+    else:
+        assert csp == "default-src 'none'; frame-ancestors 'none'", (path, csp)
+    assert len(headers.get("x-request-id", "")) >= 8
+    if path.startswith("/api/"):
+        assert headers.get("cache-control") == "no-store", path
+
+
+@pytest.fixture
+def admin(client: testing.TestClient) -> dict[str, str]:
+    return admin_headers(client)
+
+
+def test_every_route_answers_with_the_security_headers(
+        app: SocialScaleApp, client: testing.TestClient, admin: dict[str, str]) -> None:
+    """Successes, 401s, 404s, 405s, 422s: each response of each route is hardened."""
+    statuses = set()
+    for route in app.api.routes:
+        path = url_of(route)
+        for headers in ({}, admin):
+            result = client.simulate_request(route.method, path, headers=headers, json={})
+            assert result.status_code < 500, (route.method, path, result.text[:200])
+            assert_hardened(result, path)
+            statuses.add(result.status_code)
+    for method, path in (("GET", "/nowhere"), ("PATCH", "/health/live"),
+                         ("POST", "/api/v1/auth/login")):
+        result = client.simulate_request(method, path, body="{not json")
+        assert_hardened(result, path)
+        statuses.add(result.status_code)
+    assert {200, 401, 404, 405, 400, 422} <= statuses
+
+
+def test_a_problem_from_a_crash_is_hardened_too(app: SocialScaleApp) -> None:
+    from tests.http.test_platform import EchoResource
+
+    app.api.route("/test/boom", EchoResource())
+    result = testing.TestClient(app).simulate_get("/test/boom")
+    assert_problem(result, 500, "internal_error")
+    assert_hardened(result, "/test/boom")
+
+
+def test_cors_is_off_without_an_allow_list(client: testing.TestClient) -> None:
+    for origin in ("https://ops.example", "null", "http://localhost:3000"):
+        preflight = client.simulate_options("/api/v1/auth/login", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in preflight.headers
+        got = client.simulate_get("/health/live", headers={"Origin": origin})
+        assert "access-control-allow-origin" not in got.headers
+
+
+def test_cors_allows_only_listed_origins_on_every_route(
+        make_container: Callable[..., Container]) -> None:
+    app = create_app(make_container(cors_origins="https://ops.example,https://admin.example"))
+    client = testing.TestClient(app)
+    for route in app.api.routes:
+        path = url_of(route)
+        ok = client.simulate_options(path, headers={
+            "Origin": "https://admin.example", "Access-Control-Request-Method": route.method,
+            "Access-Control-Request-Headers": "authorization,content-type"})
+        assert ok.status_code < 300, (path, ok.status_code)  # preflight needs no token
+        assert ok.headers.get("access-control-allow-origin") == "https://admin.example"
+        assert route.method in ok.headers.get("access-control-allow-methods", "")
+        assert ok.headers.get("access-control-allow-credentials") != "true"
+        for evil in ("https://evil.example", "https://ops.example.evil.com", "null",
+                     "https://OPS.example.", "http://ops.example"):
+            bad = client.simulate_options(path, headers={
+                "Origin": evil, "Access-Control-Request-Method": route.method})
+            assert "access-control-allow-origin" not in bad.headers, (path, evil)
+    simple = client.simulate_get("/health/live", headers={"Origin": "https://ops.example"})
+    assert simple.headers["access-control-allow-origin"] == "https://ops.example"
+    assert "x-request-id" in simple.headers["access-control-expose-headers"].lower()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/login", "/api/v1/companies",
+                                  "/api/v1/api-integrations/orders"])
+def test_an_oversized_body_is_413_on_real_routes(make_container: Callable[..., Container],
+                                                 path: str) -> None:
+    client = testing.TestClient(create_app(make_container(max_body_bytes=4096)))
+    big = '{"name": "' + "x" * 5000 + '"}'
+    result = client.simulate_post(path, body=big, headers={"Content-Type": "application/json"})
+    assert_problem(result, 413, "payload_too_large")
+    fits = client.simulate_post(path, body='{"name": "' + "x" * 3000 + '"}',
+                                headers={"Content-Type": "application/json"})
+    assert fits.status_code != 413
+
+
+def test_a_body_of_unknown_length_is_411(client: testing.TestClient) -> None:
+    result = client.simulate_post("/api/v1/auth/login",
+                                  headers={"Transfer-Encoding": "chunked",
+                                           "Content-Type": "application/json"})
+    assert_problem(result, 411, "length_required")
+
+
+def _post_n(client: testing.TestClient, path: str, body: Callable[[int], dict[str, Any]],
+            n: int) -> list[testing.Result]:
+    return [client.simulate_post(path, json=body(i)) for i in range(n)]
+
+
+@pytest.mark.parametrize(("path", "body", "allowed"), [
+    ("/api/v1/auth/login", lambda i: {"email": "admin@socialscale.test", "password": "nope"}, 5),
+    ("/api/v1/auth/forgot-password", lambda i: {"email": f"u{i}@x.test"}, 10),
+    ("/api/v1/auth/register", lambda i: {"email": f"u{i}@x.test", "password": "p" * 12,
+                                         "name": "X"}, 10),
+    ("/api/v1/companies", lambda i: {"name": f"Co {i}"}, 20),
+])
+def test_the_public_writes_are_rate_limited_with_retry_after(
+        client: testing.TestClient, path: str, body: Callable[[int], dict[str, Any]],
+        allowed: int) -> None:
+    results = _post_n(client, path, body, allowed + 2)
+    assert all(r.status_code != 429 for r in results[:allowed]), [
+        r.status_code for r in results]
+    for limited in results[allowed:]:
+        assert_problem(limited, 429, "rate_limited")
+        assert 0 < int(limited.headers["retry-after"]) <= 3600

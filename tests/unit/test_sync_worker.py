@@ -1,0 +1,141 @@
+"""The background sync on SQLite and PostgreSQL: batches of at most 100 ids, least recently
+checked first, invoices settled through the orders' sync, back-off while the panel fails."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from social_scale_core.errors import ProviderUnavailable
+from social_scale_core.orders.placing import place_order
+from social_scale_core.provider import OrderStatus
+from social_scale_core.sync.worker import SyncDeps, SyncSettings, SyncWorker, sync_pass
+
+from tests.order_world import OrderWorld
+
+
+@pytest.fixture
+def world(uow_factory) -> OrderWorld:  # type: ignore[no-untyped-def]
+    return OrderWorld(uow_factory)
+
+
+class Counts:
+    """A SyncObserver that counts."""
+
+    def __init__(self) -> None:
+        self.orders = 0
+        self.failures = 0
+
+    def synced(self, orders: int) -> None:
+        self.orders += orders
+
+    def failed(self) -> None:
+        self.failures += 1
+
+
+def deps(world: OrderWorld, **settings: Any) -> SyncDeps:
+    return SyncDeps(orders=world.ports, claims=world.uow, settings=SyncSettings(**settings))
+
+
+def place(world: OrderWorld, n: int) -> list[int]:
+    ids = []
+    for k in range(n):
+        placed = place_order(world.ports, world.draft(quantity=100 + k), key=None)
+        assert placed.order.api_order_id is not None
+        ids.append(placed.order.api_order_id)
+    return ids
+
+
+def test_a_pass_syncs_every_open_order_in_calls_of_at_most_the_batch(world: OrderWorld
+                                                                     ) -> None:
+    ids = place(world, 7)
+    for api_id in ids[:3]:
+        world.panel.advance(api_id)  # In progress
+    world.panel.set_status(ids[3], "Completed")
+    world.panel.calls.clear()
+    assert sync_pass(deps(world, batch_size=3)) == 7
+    assert world.panel.calls["statuses"] == 3  # 3 + 3 + 1
+    by_api = {o.api_order_id: o for o in world.orders()}
+    assert {by_api[i].status for i in ids[:3]} == {OrderStatus.IN_PROGRESS}
+    assert by_api[ids[3]].status is OrderStatus.COMPLETED
+    assert all(o.last_checked_at == world.clock.now() for o in by_api.values())
+    # The completed order is no longer open: the next pass leaves it alone.
+    world.clock.advance(seconds=60)
+    world.panel.calls.clear()
+    assert sync_pass(deps(world)) == 6
+    assert world.panel.calls["statuses"] == 1
+
+
+def test_least_recently_checked_orders_go_first(world: OrderWorld) -> None:
+    ids = place(world, 4)
+    sync_pass(deps(world))  # all checked at t0
+    world.clock.advance(seconds=60)
+    probe_order = ids[2]
+    world.panel.calls.clear()
+    with world.uow() as uow:  # one order checked later than the rest
+        uow.sync_claims.release([probe_order], world.clock.now())
+        uow.commit()
+    world.clock.advance(seconds=60)
+    with world.uow() as uow:
+        first = uow.sync_claims.claim(3, world.clock.now(), world.clock.now(),
+                                      world.clock.now() + timedelta(minutes=5))
+        uow.commit()
+    assert first == sorted(set(ids) - {probe_order})
+
+
+def test_a_leased_order_is_not_claimed_again_until_the_lease_ends(world: OrderWorld) -> None:
+    (api_id,) = place(world, 1)
+    now = world.clock.now()
+    lease = now + timedelta(minutes=5)
+    with world.uow() as uow:
+        assert uow.sync_claims.claim(10, now, now, lease) == [api_id]
+        uow.commit()
+    with world.uow() as uow:
+        assert uow.sync_claims.claim(10, now, now, lease) == []
+        later = lease + timedelta(seconds=1)
+        assert uow.sync_claims.claim(10, later, later, later) == [api_id]
+
+
+def test_partial_and_canceled_outcomes_adjust_their_invoices(world: OrderWorld) -> None:
+    partial, canceled, done = place(world, 3)
+    world.panel.set_status(partial, "Partial", remains=40)
+    world.panel.set_status(canceled, "Canceled")
+    world.panel.set_status(done, "Completed")
+    sync_pass(deps(world))
+    by_api = {o.api_order_id: o for o in world.orders()}
+    bill = {i: world.invoice_of(by_api[i].id) for i in (partial, canceled, done)}
+    assert bill[canceled] is not None and bill[canceled].status.value == "void"
+    assert bill[partial] is not None and bill[partial].billed_quantity == 100 - 40
+    assert bill[done] is not None and bill[done].billed_quantity == bill[done].ordered_quantity
+
+
+def test_ids_the_panel_does_not_know_are_marked_checked_not_retried_first(
+        world: OrderWorld) -> None:
+    ids = place(world, 2)
+    del world.panel.orders[ids[0]]  # the panel forgot it: "Incorrect order ID"
+    sync_pass(deps(world))
+    with world.uow() as uow:
+        now = world.clock.now()
+        assert uow.sync_claims.claim(10, now, now + timedelta(seconds=1), now) == sorted(ids)
+
+
+def test_the_worker_backs_off_while_the_panel_fails_and_recovers(world: OrderWorld) -> None:
+    place(world, 2)
+    counts = Counts()
+    d = SyncDeps(orders=world.ports, claims=world.uow,
+                 settings=SyncSettings(interval=30, jitter=0.1, backoff_base=5,
+                                       backoff_max=20), observer=counts)
+    worker = SyncWorker(d, wait=lambda _s: False)
+    world.panel.fail("statuses", ProviderUnavailable("down"))
+    delays = []
+    for _ in range(4):
+        worker.step()
+        delays.append(worker.next_delay())
+    assert delays == [5, 10, 20, 20] and counts.failures == 4
+    # The failed batches' leases were ended: once the panel heals, everything syncs.
+    world.panel.heal()
+    worker.step()
+    assert 27 <= worker.next_delay() <= 33
+    assert all(o.last_checked_at is not None for o in world.orders())
+
