@@ -9,6 +9,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,10 +95,24 @@ def order_body(company_id: str, quantity: int = 100, **extra: Any) -> dict[str, 
             "link": "https://instagram.com/client", "quantity": quantity, **extra}
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running `social-scale serve`: its base URL and gunicorn master's pid."""
+
+    url: str
+    pid: int
+    log: Path
+
+    def workers(self) -> list[int]:
+        """Pids of the master's children (the gunicorn workers), from /proc."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        return [int(p) for p in children.read_text().split()]
+
+
 @contextmanager
-def serving(directory: Path, timeout: float = 60, **env: str) -> Iterator[str]:
-    """`social-scale serve` (gunicorn) for longer than one test (module fixtures, soak);
-    the same defaults as the `live_server` fixture. Yields the base URL."""
+def serving(directory: Path, timeout: float = 60, **env: str) -> Iterator[Server]:
+    """`social-scale serve` (gunicorn) for longer than one test (module fixtures, soak,
+    crash tests); the same defaults as the `live_server` fixture."""
     port = free_port()
     values = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "FAMPAGE_"))}
     values.update({
@@ -115,7 +130,7 @@ def serving(directory: Path, timeout: float = 60, **env: str) -> Iterator[str]:
     try:
         base_url = f"http://127.0.0.1:{port}"
         wait_ready(base_url, proc, log, timeout)
-        yield base_url
+        yield Server(base_url, proc.pid, log)
     finally:
         stop(proc)
 

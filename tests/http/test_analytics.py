@@ -7,11 +7,13 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from falcon import testing
+from social_scale_adapters.db.companies import companies
 from social_scale_http.container import Container
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from tests.analytics_data import BASE, Bill, Data, Note, Ord, store
 from tests.http.conftest import assert_problem
@@ -69,8 +71,6 @@ def test_one_company_history_sums_credited_and_void_orders(
                                       "https://www.instagram.com/alpha/"])
 def test_every_spelling_of_a_target_finds_its_orders(
         client: testing.TestClient, seeded: dict[str, str], spelling: str) -> None:
-    from urllib.parse import quote
-
     by_path = client.simulate_get(f"/api/v1/analytics/target/{quote(spelling, safe='')}",
                                   headers=seeded).json
     by_query = client.simulate_get("/api/v1/analytics/target", params={"url": spelling},
@@ -146,9 +146,6 @@ def test_csv_cells_cannot_start_formulas(container: Container, client: testing.T
                                          auth_headers: dict[str, str]) -> None:
     engine: Engine = container.engine()
     store(engine, Data([A], [_order(1, 0, link="https://x.com/=cmd", target="x.com/=cmd")]))
-    from social_scale_adapters.db.companies import companies
-    from sqlalchemy import update
-
     with engine.begin() as conn:
         conn.execute(update(companies).values(name="=HYPERLINK(1)"))
     rows = _csv(client.simulate_get("/api/v1/analytics?format=csv", headers=auth_headers))

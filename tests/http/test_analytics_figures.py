@@ -26,6 +26,7 @@ from tests.analytics_data import (
     Expected,
     Oracle,
     dataset,
+    figures,
     store,
     wipe,
 )
@@ -102,8 +103,6 @@ def check_all(get: Callable[[str], Any], data: Data, start: datetime | None,
 
 
 def check_history(body: dict[str, Any], oracle: Oracle, mine: list[Any]) -> None:
-    from tests.analytics_data import figures
-
     assert body["total"] == len(mine)
     assert got(body["summary"]) == (figures(mine) if mine else (0, 0, {}))
     expected = oracle.history(mine)

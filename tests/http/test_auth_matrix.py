@@ -35,6 +35,7 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/assets/{name}"),
+    ("GET", "/metrics"),  # Prometheus (issue 6); guarded by METRICS_TOKEN when that is set
 }
 # Plausible path values: an integer for `int` converters, a well-formed UUID otherwise.
 SAMPLE_ID = "3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f"

@@ -33,6 +33,7 @@ class Operation:
     public: bool = False
     errors: tuple[int, ...] = ()
     produces: str = "application/json"
+    also_produces: tuple[str, ...] = ()  # other media types the responder may answer with
     idempotent_key: bool = False
     hidden: bool = False
 

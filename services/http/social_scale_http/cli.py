@@ -1,4 +1,4 @@
-"""`social-scale`: serve, migrate (and later simulator, worker, reconcile)."""
+"""`social-scale`: serve, migrate, simulator, worker, reconcile."""
 
 from __future__ import annotations
 
@@ -48,8 +48,24 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="workers (default: WEB_CONCURRENCY)")
 
 
+def _metrics_dir() -> None:
+    """Prometheus multiprocess mode for the gunicorn workers: a fresh directory (or the
+    PROMETHEUS_MULTIPROC_DIR given, emptied), set before any metric is created."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = Path(given) if given else Path(tempfile.mkdtemp(prefix="social-scale-metrics-"))
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
 @command("serve", "run the HTTP API under gunicorn", _serve_args)
 def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    _metrics_dir()
     from social_scale_http.gunicorn_app import run
 
     settings.resolved_jwt_secret()
@@ -60,7 +76,16 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
               "stands in for the real panel. No real orders will be placed. ***", flush=True)
     port = ns.port or settings.port
     print(f"serve: http://127.0.0.1:{port}  (API docs: http://127.0.0.1:{port}/docs)", flush=True)
-    run(host=ns.host, port=port, workers=ns.workers or settings.web_concurrency)
+    panel = None
+    if settings.sandbox:
+        from social_scale_http import sandbox
+
+        panel = sandbox.start_panel(settings)
+    try:
+        run(host=ns.host, port=port, workers=ns.workers or settings.web_concurrency)
+    finally:
+        if panel is not None:
+            sandbox.stop_panel(panel)
     return 0
 
 
@@ -81,6 +106,8 @@ def _simulator_args(p: argparse.ArgumentParser) -> None:
                    "POST /_control/hold {\"hold\": false}")
     p.add_argument("--no-control", action="store_true", help="disable /_control/*")
     p.add_argument("--verbose", action="store_true", help="log every request")
+    p.add_argument("--state-file", help="keep the panel's books in this JSON file across "
+                   "restarts")
 
 
 @command("simulator", "serve the Fampage panel simulator over a real socket", _simulator_args)
@@ -106,10 +133,72 @@ def simulator_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     if ns.hold:
         sim.state.hold_adds()
     server = SimulatorServer(sim, ns.host, ns.port, verbose=ns.verbose)
+    books = _state_file(sim, ns.state_file)
     print(f"simulator: {server.url} ({ns.variant}, seed {ns.seed}, speed x{ns.speed:g}); "
           f"faults: {', '.join(ns.fault) or 'none'}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop it
-        server.serve_forever()
+    _stop_on_sigterm()
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop it
+            server.serve_forever()
+    finally:
+        if books is not None:
+            books.stop()
+    return 0
+
+
+def _state_file(sim: Any, path: str | None) -> Any:
+    if not path:
+        return None
+    from pathlib import Path
+
+    from social_scale_adapters.fampage.simulator.persistence import StateFile
+
+    books = StateFile(sim.state, Path(path))
+    books.load()
+    return books.start()
+
+
+def _stop_on_sigterm() -> None:
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _worker_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--once", action="store_true", help="one pass over the open orders, "
+                   "then exit (for cron and tests)")
+    p.add_argument("--metrics-port", type=int, help="serve this worker's Prometheus "
+                   "metrics on 127.0.0.1:PORT")
+
+
+@command("worker", "keep open orders in sync with the panel (SYNC_INTERVAL, SYNC_BATCH_SIZE)",
+         _worker_args)
+def worker_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    from social_scale_http.sync_wiring import run_worker
+
+    return run_worker(settings, once=ns.once, metrics_port=ns.metrics_port)
+
+
+def _reconcile_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stale-minutes", type=int, default=5, help="a `submitting` order older "
+                   "than this lost its answer (default: 5)")
+
+
+@command("reconcile", "list orders needing review (unknown, stale submitting)",
+         _reconcile_args)
+def reconcile_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    from social_scale_http.sync_wiring import reconcile
+
+    items = reconcile(settings, ns.stale_minutes)
+    for item in items:
+        when = item.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        print(f"{item.order_id}  {item.status:<10}  {when}  company {item.company_id}  "
+              f"service {item.service_id}  {item.link}  {item.error_message or ''}".rstrip())
+    print(f"reconcile: {len(items)} order(s) need review; resolve each with "
+          "PUT /api/v1/orders/{id}/status", flush=True)
     return 0
 
 

@@ -21,6 +21,7 @@ from social_scale_http.auth_wiring import (
     build_token_codec,
 )
 from social_scale_http.invoice_policy import build_invoice_policy
+from social_scale_http.metrics import MetricsObserver
 from social_scale_http.provider_wiring import (
     build_integration_log,
     build_provider,
@@ -64,8 +65,10 @@ class Container(containers.DeclarativeContainer):
         build_integration_log, uow=uow.provider, clock=clock, settings=settings
     )
     simulator = providers.Singleton(build_simulator, settings)
+    # Metrics count each call, then hand it on to the integration log (issue 6).
+    call_observer = providers.Singleton(MetricsObserver, inner=integration_log)
     provider = providers.Singleton(
-        build_provider, settings=settings, observer=integration_log, simulator=simulator.provider
+        build_provider, settings=settings, observer=call_observer, simulator=simulator.provider
     )
     catalog = providers.Singleton(
         ServiceCatalog, provider, clock, ttl=settings.provided.services_cache_ttl

@@ -24,7 +24,12 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def run(host: str, port: int, workers: int, threads: int = 4) -> None:
-    _Gunicorn({
+    _Gunicorn(options(host, port, workers, threads)).run()
+
+
+def options(host: str, port: int, workers: int, threads: int = 4) -> dict[str, Any]:
+    """The gunicorn settings of `social-scale serve` (the benchmark reuses them)."""
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
@@ -35,4 +40,18 @@ def run(host: str, port: int, workers: int, threads: int = 4) -> None:
         "errorlog": "-",
         "loglevel": "warning",
         "preload_app": False,
-    }).run()
+        "child_exit": _child_exit,
+        # The longest request line gunicorn allows (the default is 4094): room for
+        # `orderIds` lists and URL-encoded filters; longer ones get gunicorn's 414 page.
+        "limit_request_line": 8190,
+    }
+
+
+def _child_exit(_server: Any, worker: Any) -> None:
+    # A dead worker's samples must leave the multiprocess metrics (prometheus-client).
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

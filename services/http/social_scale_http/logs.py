@@ -26,6 +26,7 @@ def configure(level: str = "INFO") -> None:
     if not isinstance(numeric, int):
         numeric = logging.INFO
     logging.basicConfig(format="%(message)s", stream=sys.stdout, level=numeric, force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per panel call is noise
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

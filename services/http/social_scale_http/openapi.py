@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from social_scale_http.api import Api, Route
+from social_scale_http.api import Api, Operation, Route
 from social_scale_http.schemas import Problem
 
 REF = "#/components/schemas/{model}"
@@ -17,23 +17,31 @@ _TITLES = {400: "Bad request", 401: "Not authenticated", 404: "Not found", 409: 
 
 
 class _Schemas:
-    """Collects component schemas, sharing `$defs` across every model."""
+    """Collects the models of every operation and generates their schemas in ONE pydantic
+    pass, so that two models sharing a class name (or differing between input and output)
+    get distinct component names instead of overwriting each other."""
 
     def __init__(self) -> None:
         self.components: dict[str, Any] = {}
+        self._wanted: dict[tuple[int, str], tuple[Any, dict[str, Any]]] = {}
 
     def ref(self, model: Any, mode: str) -> dict[str, Any]:
-        adapter = TypeAdapter(model)
-        schema = adapter.json_schema(
-            by_alias=True, ref_template=REF, mode=mode,  # type: ignore[arg-type]
+        """A placeholder for the model's schema, filled in by `resolve`."""
+        key = (id(model), mode)
+        if key not in self._wanted:
+            self._wanted[key] = (model, {})
+        return self._wanted[key][1]
+
+    def resolve(self) -> None:
+        inputs = [(key, key[1], TypeAdapter(model))
+                  for key, (model, _slot) in self._wanted.items()]
+        schemas, definitions = TypeAdapter.json_schemas(
+            inputs, by_alias=True, ref_template=REF,  # type: ignore[arg-type]
             schema_generator=GenerateJsonSchema,
         )
-        self.components.update(schema.pop("$defs", {}))
-        name = str(schema.get("title") or getattr(model, "__name__", "Model"))
-        if mode == "validation" and name in self.components and self.components[name] != schema:
-            name = f"{name}Input"
-        self.components[name] = schema
-        return {"$ref": REF.format(model=name)}
+        self.components.update(definitions.get("$defs", {}))
+        for (key, _mode), schema in schemas.items():
+            self._wanted[key][1].update(schema)
 
 
 def _query_params(model: type[BaseModel]) -> list[dict[str, Any]]:
@@ -43,6 +51,18 @@ def _query_params(model: type[BaseModel]) -> list[dict[str, Any]]:
         {"name": name, "in": "query", "required": name in required, "schema": prop}
         for name, prop in schema.get("properties", {}).items()
     ]
+
+
+def _success(op: Operation, schemas: _Schemas) -> dict[str, Any]:
+    if op.status == 204 or op.response is None:
+        return {"description": "Done"}
+    if op.produces == "application/json":
+        content = {"application/json": {"schema": schemas.ref(op.response, "serialization")}}
+    else:
+        content = {op.produces: {"schema": {"type": "string", "format": "binary"}}}
+    for other in op.also_produces:  # e.g. CSV for ?format=csv
+        content[other] = {"schema": {"type": "string"}}
+    return {"description": "OK", "content": content}
 
 
 def _operation(route: Route, schemas: _Schemas) -> dict[str, Any]:
@@ -64,21 +84,16 @@ def _operation(route: Route, schemas: _Schemas) -> dict[str, Any]:
     if op.body is not None:
         out["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": schemas.ref(op.body, "validation")}}}
-    responses: dict[str, Any] = {}
-    if op.status == 204 or op.response is None:
-        responses[str(op.status)] = {"description": "Done"}
-    elif op.produces == "application/json":
-        responses[str(op.status)] = {"description": "OK", "content": {
-            "application/json": {"schema": schemas.ref(op.response, "serialization")}}}
-    else:
-        responses[str(op.status)] = {"description": "OK", "content": {
-            op.produces: {"schema": {"type": "string", "format": "binary"}}}}
+    responses: dict[str, Any] = {str(op.status): _success(op, schemas)}
     codes = set(op.errors) | {400, 413} | ({422} if op.body or op.query else set())
     if not op.public:
         codes.add(401)
-    problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
+    problem = {"application/problem+json": {"schema": schemas.ref(Problem, "serialization")}}
     for code in sorted(codes):
         responses[str(code)] = {"description": _TITLES.get(code, "Error"), "content": problem}
+    # gunicorn refuses an over-long request line itself, with its own HTML page.
+    responses["414"] = {"description": "URI too long (refused before the app sees it)",
+                        "content": {"text/html": {"schema": {"type": "string"}}}}
     out["responses"] = responses
     if not op.public:
         out["security"] = [{"bearerAuth": []}]
@@ -91,6 +106,7 @@ def build_openapi(api: Api, *, title: str, version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in (r for r in api.routes if not r.op.hidden):
         paths.setdefault(route.openapi_path, {})[route.method.lower()] = _operation(route, schemas)
+    schemas.resolve()
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},

@@ -52,6 +52,8 @@ def build_provider(settings: Settings, observer: CallObserver,
     if settings.fampage_timeout is not None:
         seconds = settings.fampage_timeout.total_seconds()
         options["timeouts"] = dict.fromkeys(DEFAULT_TIMEOUTS, seconds)
+    if settings.sandbox and settings.sandbox_panel_url:
+        return FampageClient(settings.sandbox_panel_url, SANDBOX_API_KEY, **options)
     if settings.sandbox:
         # The simulator's transport acts out its time-out and drop faults as httpx errors.
         transport = simulator().transport()

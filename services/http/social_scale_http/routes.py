@@ -9,6 +9,7 @@ from social_scale_adapters.db.engine import ping
 
 from social_scale_http.api import Api
 from social_scale_http.container import Container
+from social_scale_http.metrics import metrics_resource
 from social_scale_http.openapi import build_openapi
 from social_scale_http.resources import analytics, companies, integrations, invoices, orders
 from social_scale_http.resources import auth as auth_resources
@@ -30,6 +31,7 @@ def register(api: Api, container: Container) -> None:
     companies.register(api, container)
     orders.register(api, container)
     analytics.register(api, container)
+    api.route("/metrics", metrics_resource(container))
 
     @cache
     def document() -> dict[str, Any]:

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     services_cache_ttl: Duration = timedelta(minutes=10)
     integration_log_retention_days: int = Field(90, ge=1)
     sandbox_seed: int = 0
+    # Set by `serve` for its workers: the one sandbox simulator they share (internal).
+    sandbox_panel_url: str | None = None
     # Companies (issue 4): public creations allowed per client address and hour.
     company_create_limit_per_hour: int = Field(20, ge=1)
     smtp_host: str | None = None
@@ -90,8 +92,13 @@ class Settings(BaseSettings):
     invoice_font_path: str | None = None  # a .ttf; default: the packaged Noto Sans
     # "fast" makes argon2 cheap for test suites; production refuses it.
     password_hash_profile: Literal["strong", "fast"] = "strong"  # noqa: S105
+    # Background sync (issue 6): seconds between passes (+-20% jitter), ids per panel call.
+    sync_interval: Duration = timedelta(seconds=30)
+    sync_batch_size: int = Field(100, ge=1, le=100)
+    # /metrics: public when unset; when set, scrapers must send `Authorization: Bearer <it>`.
+    metrics_token: SecretStr | None = None
 
-    @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", "agency_gstin",
+    @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", "agency_gstin", "metrics_token",
                      "agency_state_code", "agency_address", "agency_email",
                      "invoice_font_path", mode="before")
     @classmethod

@@ -15,4 +15,6 @@ ANALYTICS_INDEXES = (
           postgresql_where=text(OPEN_PLACED), sqlite_where=text(OPEN_PLACED)),
     # A target's history, newest first, without sorting its orders.
     Index("ix_orders_target_key_created_at", "target_key", "created_at"),
+    # A page of one status (GET /orders?status=...), newest first.
+    Index("ix_orders_status_created_at", "status", "created_at"),
 )

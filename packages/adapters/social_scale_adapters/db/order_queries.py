@@ -43,7 +43,9 @@ def _where(query: OrderQuery) -> list[ColumnElement[bool]]:
 def _order_by(sort: str) -> list[Any]:
     column = _SORT[sort.removeprefix("-")]
     ordered = column.desc() if sort.startswith("-") else column.asc()
-    return [ordered.nulls_last(), orders.c.id]
+    # NULLS LAST only where NULLs exist: on a NOT NULL column it would keep PostgreSQL
+    # from reading the order off an index (a sort of every matching row instead).
+    return [ordered.nulls_last() if column.nullable else ordered, orders.c.id]
 
 
 def list_orders(session: Session, query: OrderQuery, limit: int,

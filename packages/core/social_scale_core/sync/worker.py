@@ -11,12 +11,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from social_scale_core.errors import ProviderError
 from social_scale_core.orders.deps import OrderPorts
 from social_scale_core.orders.tracking import sync_orders
-from social_scale_core.sync.ports import SyncUowFactory
+from social_scale_core.sync.ports import ReviewItem, SyncUowFactory
 
 log = logging.getLogger("social_scale.sync")
 MAX_BATCH = 100  # the panel's limit of ids per many-status call
@@ -55,8 +55,8 @@ class NoObserver:
 class SyncDeps:
     orders: OrderPorts
     claims: SyncUowFactory
-    settings: SyncSettings = SyncSettings()
-    observer: SyncObserver = NoObserver()
+    settings: SyncSettings = field(factory=SyncSettings)
+    observer: SyncObserver = field(factory=NoObserver)
 
 
 def _claim(deps: SyncDeps, due: datetime) -> list[int]:
@@ -103,13 +103,26 @@ def sync_pass(deps: SyncDeps) -> int:
     return total
 
 
+def oldest_open_check(claims: SyncUowFactory) -> datetime | None:
+    """When the least recently checked open order was last checked (the sync's lag)."""
+    with claims() as uow:
+        return uow.sync_claims.oldest_check()
+
+
+def needing_review(claims: SyncUowFactory, now: datetime, stale_after: timedelta,
+                   limit: int = 1000) -> list[ReviewItem]:
+    """Orders for a person to resolve: `unknown`, or `submitting` for over `stale_after`."""
+    with claims() as uow:
+        return uow.sync_claims.needing_review(now - stale_after, limit)
+
+
 @define
 class SyncWorker:
     """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early)."""
 
     deps: SyncDeps
     wait: Callable[[float], bool]
-    rng: random.Random = random.Random()  # noqa: RUF009 - jitter needs no seeding
+    rng: random.Random = field(factory=random.Random)
     failures: int = 0
 
     def next_delay(self) -> float:

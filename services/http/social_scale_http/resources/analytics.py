@@ -61,7 +61,8 @@ class AnalyticsResource:
 
     @operation("Per company: orders, units, services and networks, real cost, revenue, "
                "profit and margin per currency (CSV: all companies)", tags=TAGS,
-               query=PagedPeriodQuery, response=Page[CompanyAnalyticsOut], errors=ERRORS)
+               query=PagedPeriodQuery, response=Page[CompanyAnalyticsOut], errors=ERRORS,
+               also_produces=(CSV,))
     def on_get(self, req: falcon.Request, resp: falcon.Response,
                query: PagedPeriodQuery) -> Page[CompanyAnalyticsOut] | None:
         if wants_csv(req, query):
@@ -75,7 +76,8 @@ class AnalyticsResource:
             limit=query.limit, offset=query.offset)
 
     @operation("Totals, and by status, network, service and month: real cost vs revenue",
-               tags=TAGS, query=PeriodQuery, response=StatsOut, errors=ERRORS)
+               tags=TAGS, query=PeriodQuery, response=StatsOut, errors=ERRORS,
+               also_produces=(CSV,))
     def on_get_stats(self, req: falcon.Request, resp: falcon.Response,
                      query: PeriodQuery) -> StatsOut | None:
         stats = reports.stats(self._uow, query.period())
@@ -85,7 +87,8 @@ class AnalyticsResource:
         return StatsOut.of(stats)
 
     @operation("Orders for one target URL (any spelling; URL-encoded in the path or ?url=), "
-               "with profit", tags=TAGS, query=TargetQuery, response=HistoryOut, errors=ERRORS)
+               "with profit", tags=TAGS, query=TargetQuery, response=HistoryOut, errors=ERRORS,
+               also_produces=(CSV,))
     def on_get_target(self, req: falcon.Request, resp: falcon.Response, query: TargetQuery,
                       target_url: str | None = None) -> HistoryOut | None:
         url = target_url or query.url
@@ -104,7 +107,8 @@ class AnalyticsResource:
         return HistoryOut.of(history, query.limit, query.offset, key)
 
     @operation("A company's orders with per-order profit, and the summary of them all",
-               tags=TAGS, query=PagedPeriodQuery, response=HistoryOut, errors=(404, 422))
+               tags=TAGS, query=PagedPeriodQuery, response=HistoryOut, errors=(404, 422),
+               also_produces=(CSV,))
     def on_get_history(self, req: falcon.Request, resp: falcon.Response,
                        query: PagedPeriodQuery, company_id: str) -> HistoryOut | None:
         period, uow = query.period(), self._uow

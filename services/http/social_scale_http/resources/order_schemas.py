@@ -26,11 +26,13 @@ SortName = Literal[
     "createdAt", "-createdAt", "updatedAt", "-updatedAt", "completedAt", "-completedAt",
     "cost", "-cost", "charge", "-charge", "quantity", "-quantity", "status", "-status",
 ]
+# `orders.service_id` is a 32-bit INTEGER: larger ids would fail in PostgreSQL, not 422.
+INT32_MAX = 2**31 - 1
 
 
 class PlaceOrderBody(ApiModel):
     company_id: str = Field(min_length=1, max_length=64)
-    service: int = Field(ge=1, description="the panel's service id")
+    service: int = Field(ge=1, le=INT32_MAX, description="the panel's service id")
     link: str = Field(min_length=1, max_length=2000, description="http(s) URL of the target")
     quantity: int = Field(ge=1, le=1_000_000_000, description="per run for drip-feed")
     invoice_multiplier: Decimal | None = Field(
@@ -146,7 +148,7 @@ def date_bound(value: datetime | date | None, end: bool) -> datetime | None:
 class OrderFilters(QueryModel):
     status: OrderStatus | None = None
     company_id: str | None = Field(None, max_length=64)
-    service: int | None = Field(None, ge=1)
+    service: int | None = Field(None, ge=1, le=INT32_MAX)
     network: str | None = Field(None, max_length=64)
     link: str | None = Field(None, max_length=2000, description="link contains (any case)")
     from_: datetime | date | None = Field(None, alias="from", description="created at/after")

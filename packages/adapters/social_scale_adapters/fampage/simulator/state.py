@@ -240,9 +240,13 @@ class SimState:
         )
 
     def order(self, order_id: int) -> SimOrder | None:
+        # Settle just this order (orders progress independently): settling every order on
+        # each lookup made a 100-id status call cost O(100 x all orders).
         with self.lock:
-            self.settle()
-            return self.orders.get(order_id)
+            order = self.orders.get(order_id)
+            if order is not None and not order.final:
+                self._progress(order, self.clock.now())
+            return order
 
     def request_cancel(self, order: SimOrder) -> bool:
         with self.lock:

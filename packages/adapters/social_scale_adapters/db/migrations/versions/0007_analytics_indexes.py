@@ -22,9 +22,11 @@ def upgrade() -> None:
     op.create_index("ix_orders_sync_due", "orders", ["last_checked_at"],
                     postgresql_where=sa.text(OPEN_PLACED), sqlite_where=sa.text(OPEN_PLACED))
     op.create_index("ix_orders_target_key_created_at", "orders", ["target_key", "created_at"])
+    op.create_index("ix_orders_status_created_at", "orders", ["status", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_orders_status_created_at", table_name="orders")
     op.drop_index("ix_orders_target_key_created_at", table_name="orders")
     op.drop_index("ix_orders_sync_due", table_name="orders")
     with op.batch_alter_table("orders") as batch:

@@ -1,0 +1,72 @@
+"""EXPLAIN ANALYZE of the statements the endpoints and the worker really run, captured from
+the adapters themselves (no hand-copied SQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from social_scale_adapters.db.engine import make_engine, make_session_factory
+from social_scale_adapters.db.uow import SqlUnitOfWork
+from social_scale_core.analytics.model import OrderScope, Period
+from social_scale_core.orders.ports import OrderQuery
+from social_scale_core.provider import OrderStatus
+from sqlalchemy import event
+
+Work = Callable[[SqlUnitOfWork], Any]
+
+
+def cases(company: str, target: str) -> list[tuple[str, Work, bool]]:
+    """(title, what to run, whether a sequential scan of `orders` would be a defect)."""
+    now = datetime.now(UTC)
+    return [
+        ("company history page + count + summary",
+         lambda u: (u.analytics.orders(OrderScope(company_id=company), Period(), 50, 0),
+                    u.analytics.summary(OrderScope(company_id=company), Period())), True),
+        ("target lookup page + count + summary",
+         lambda u: (u.analytics.orders(OrderScope(target_key=target), Period(), 50, 0),
+                    u.analytics.summary(OrderScope(target_key=target), Period())), True),
+        ("orders of one status, a page (GET /orders?status=partial)",
+         lambda u: u.orders.list(OrderQuery(status=OrderStatus.PARTIAL), 50, 0), True),
+        ("orders of one company, a page (GET /orders/company/:id)",
+         lambda u: u.orders.list(OrderQuery(company_id=company), 50, 0), True),
+        ("worker claim (FOR UPDATE SKIP LOCKED + lease)",
+         lambda u: u.sync_claims.claim(100, now, now, now + timedelta(minutes=5)), True),
+        ("sync lag gauge", lambda u: u.sync_claims.oldest_check(), True),
+        ("read API page (GET /orders?limit=50)",
+         lambda u: u.orders.list(OrderQuery(), 50, 0), False),
+        ("/analytics/stats (one pass over every order by design)",
+         lambda u: u.analytics.stats(Period()), False),
+    ]
+
+
+def explain_all(url: str, company: str, target: str) -> list[tuple[str, str, bool]]:
+    """(title, plans text, True when no forbidden sequential scan of orders was used)."""
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    out = []
+    for title, work, strict in cases(company, target):
+        captured: list[tuple[str, Any]] = []
+
+        def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any,
+                    into: list[tuple[str, Any]] = captured) -> None:
+            if not statement.lstrip().upper().startswith("EXPLAIN"):
+                into.append((statement, params))
+
+        event.listen(engine, "before_cursor_execute", capture)
+        with SqlUnitOfWork(sessions) as uow:
+            work(uow)
+            uow.rollback()
+        event.remove(engine, "before_cursor_execute", capture)
+        plans = []
+        with SqlUnitOfWork(sessions) as uow:
+            raw = uow.session.connection()
+            for statement, params in captured:
+                rows = raw.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + statement, params)
+                plans.append("\n".join(r[0] for r in rows))
+            uow.rollback()
+        text = "\n\n".join(plans)
+        out.append((title, text, not (strict and "Seq Scan on orders" in text)))
+    engine.dispose()
+    return out

@@ -1,0 +1,38 @@
+"""BENCHMARKS.md: the machine, the command, each target against its measured figure, and
+the PostgreSQL plans of the queries the endpoints and the worker run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.scenarios import Result
+
+
+def write_report(path: Path, results: list[Result], plans: list[tuple[str, str, bool]],
+                 machine: list[str], orders: int, companies: int, seed_seconds: float | None,
+                 args: str) -> None:
+    lines = [
+        "# Benchmarks", "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC in one run of "
+        f"`nox -s bench{' -- ' + args if args else ''}` (`python -m benchmarks.run`).", "",
+        "## Machine", "", *[f"- {m}" for m in machine], "",
+        "## Data", "",
+        f"- {companies} companies, {orders:,} orders, each placed order with its invoice "
+        "(one line; about 2% of paid invoices credited), seeded with COPY"
+        + (f" in {seed_seconds:.0f} s" if seed_seconds is not None else " (reused)"), "",
+        "## Targets", "",
+        "| target | goal | measured | verdict |", "|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(f"| {r.name} | {r.target} | {r.measured} | "
+                     f"{'met' if r.ok else '**missed**'} |")
+    lines += ["", "### Details", ""]
+    for r in results:
+        lines.append(f"- **{r.name}**")
+        lines.extend(f"  - {note}" for note in r.notes)
+    lines += ["", "## Query plans (EXPLAIN ANALYZE on the benchmark data)", ""]
+    for title, text, ok in plans:
+        verdict = "index only, no sequential scan of orders" if ok else "SEQUENTIAL SCAN"
+        lines += [f"### {title} — {verdict}", "", "```", text, "```", ""]
+    path.write_text("\n".join(lines))

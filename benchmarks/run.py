@@ -1,0 +1,135 @@
+"""Run every benchmark of issue 6 in one go and write BENCHMARKS.md.
+
+    python -m benchmarks.run [--orders 1000000] [--companies 1000] [--reuse] [--seconds 20]
+
+Needs PostgreSQL (BENCH_DATABASE_URL, default: the local server, database `ss_bench`,
+dropped and re-created unless --reuse) and `wrk` on the PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy.engine import make_url
+
+from benchmarks import scenarios
+from benchmarks.explain import explain_all
+from benchmarks.measure import ROOT, Proc, cli, free_port
+from benchmarks.report import write_report
+from benchmarks.seed import seed
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/ss_bench"
+SIM_KEY = "bench-panel-key-0123456789"
+ADMIN = {"email": "bench@socialscale.test", "password": "bench password 0123456789"}
+
+
+def _dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _samples(dsn: str) -> tuple[list[str], list[str], list[str], int]:
+    with psycopg.connect(dsn) as conn:
+        companies = [r[0] for r in conn.execute("SELECT id FROM companies ORDER BY id")]
+        targets = [r[0] for r in conn.execute(
+            "SELECT target_key FROM orders TABLESAMPLE SYSTEM (1) LIMIT 500")]
+        invoices = [r[0] for r in conn.execute(
+            "SELECT id FROM invoices TABLESAMPLE SYSTEM (1) WHERE kind = 'invoice' LIMIT 500")]
+        orders = conn.execute("SELECT count(*) FROM orders").fetchone()[0]  # type: ignore[index]
+    return companies, targets, invoices, int(orders)
+
+
+def _login(base: str) -> dict[str, str]:
+    httpx.post(f"{base}/api/v1/auth/register", json={**ADMIN, "name": "Bench"}, timeout=60)
+    token = httpx.post(f"{base}/api/v1/auth/login", json=ADMIN, timeout=60).json()
+    return {"Authorization": f"Bearer {token['accessToken']}"}
+
+
+def _machine() -> list[str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return [f"CPU: {cpu}, {os.cpu_count()} cores; memory {mem} GiB",
+            f"Python {platform.python_version()}; {pg}; server settings at their defaults",
+            "Everything on this one machine: PostgreSQL, the simulator, gunicorn "
+            "(2 workers x 4 threads, gthread), wrk and the benchmark driver"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks.run", description=__doc__)
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--companies", type=int, default=1000)
+    parser.add_argument("--sync-orders", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=20, help="per wrk round")
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
+    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    ns = parser.parse_args(argv)
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    dsn = _dsn(url)
+    t0 = time.perf_counter()
+    if not ns.reuse:
+        seed(url, ns.companies, ns.orders)
+    seed_seconds = time.perf_counter() - t0
+    companies, targets, invoices, total = _samples(dsn)
+    logs = Path(os.environ.get("BENCH_LOGS", "/tmp"))
+    sim_port, app_port, hello_port = free_port(), free_port(), free_port()
+    base_env = {k: v for k, v in os.environ.items()
+                if not k.startswith(("FAMPAGE_", "PROMETHEUS_", "SMTP_"))}
+    sim = Proc(cli("simulator", "--port", str(sim_port), "--api-key", SIM_KEY,
+                   "--balance", "1000000000000"), base_env, logs / "bench-simulator.log")
+    sim_url = f"http://127.0.0.1:{sim_port}/api/v2"
+    app_env = {**base_env, "DATABASE_URL": url, "APP_ENV": "production",
+               "JWT_SECRET": secrets.token_urlsafe(48), "JWT_ACCESS_TOKEN_EXPIRY": "3h",
+               "FAMPAGE_API_KEY": SIM_KEY, "FAMPAGE_BASE_URL": sim_url,
+               "LOG_LEVEL": "WARNING", "WEB_CONCURRENCY": "2"}
+    app = Proc(cli("serve", "--host", "127.0.0.1", "--port", str(app_port)), app_env,
+               logs / "bench-app.log")
+    hello = Proc([sys.executable, "-m", "benchmarks.hello", str(hello_port)], base_env,
+                 logs / "bench-hello.log")
+    try:
+        sim.wait_http(sim_url.replace("/api/v2", "/_control/calls"))
+        base = f"http://127.0.0.1:{app_port}"
+        app.wait_http(f"{base}/health/live")
+        hello.wait_http(f"http://127.0.0.1:{hello_port}/hello")
+        env = scenarios.Env(base, _login(base), sim_url, SIM_KEY, dsn, app, app_env,
+                            companies, targets, invoices)
+        results = run_all(env, ns, f"http://127.0.0.1:{hello_port}/hello")
+        plans = explain_all(url, companies[0], targets[0])
+    finally:
+        for proc in (hello, app, sim):
+            proc.stop()
+    write_report(Path(ns.out), results, plans, _machine(), total, len(companies),
+                 seed_seconds if not ns.reuse else None, " ".join(sys.argv[1:]))
+    for r in results:
+        print(f"{'PASS' if r.ok else 'MISS'}  {r.name}: {r.measured} (target {r.target})")
+        for note in r.notes:
+            print(f"        {note}")
+    print(f"bench: wrote {ns.out}")
+    return 0
+
+
+def run_all(env: scenarios.Env, ns: argparse.Namespace, hello_url: str
+            ) -> list[scenarios.Result]:
+    results: list[scenarios.Result] = []
+    read, made = scenarios.read_api(env, hello_url, ns.seconds)
+    results.append(read)
+    results.extend(scenarios.analytics(env, samples=30))
+    results.append(scenarios.invoice_pdf(env, samples=30))
+    results.append(scenarios.placement(env, env.companies[1], clients=20, per_client=20))
+    results.append(scenarios.sync(env, ns.sync_orders))
+    results.append(scenarios.memory(env, made, 50_000, ns.seconds))
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main())

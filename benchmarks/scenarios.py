@@ -1,0 +1,217 @@
+"""One function per target of issue 6; each returns a Result (figure, target, verdict)."""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import psycopg
+
+from benchmarks.measure import Proc, cli, percentile, rss_mb, timed, wrk
+
+
+@dataclass
+class Result:
+    name: str
+    target: str
+    measured: str
+    ok: bool
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Env:
+    """What the scenarios share: the app, its token, the simulator, the database."""
+
+    base: str
+    headers: dict[str, str]
+    sim_url: str
+    sim_key: str
+    dsn: str
+    app: Proc
+    app_env: dict[str, str]
+    companies: list[str]
+    targets: list[str]
+    invoices: list[str]
+    rng: random.Random = field(default_factory=lambda: random.Random(6))
+
+
+def read_api(env: Env, hello_url: str, seconds: int) -> tuple[Result, int]:
+    hello_rps, _, _ = wrk(hello_url, seconds)
+    rps, made, report = wrk(f"{env.base}/api/v1/orders?limit=50", seconds, headers=env.headers)
+    ratio = rps / hello_rps
+    latency = re.search(r"50%\s+(\S+).*?99%\s+(\S+)", report, re.S)
+    notes = [f"hello: {hello_rps:.0f} req/s; orders?limit=50: {rps:.0f} req/s"]
+    if latency:
+        notes.append(f"orders page latency p50 {latency.group(1)}, p99 {latency.group(2)}")
+    return Result("read API: GET /orders?limit=50 vs bare Falcon hello", ">= 0.35 x",
+                  f"{ratio:.3f} x", ratio >= 0.35, notes), made
+
+
+def analytics(env: Env, samples: int) -> list[Result]:
+    client = httpx.Client(base_url=env.base, headers=env.headers, timeout=60)
+
+    def p50(paths: list[str]) -> float:
+        for path in paths[:2]:
+            client.get(path)  # warm caches and pools
+        return percentile([timed(lambda p=p: client.get(p)) for p in paths], 50)
+
+    stats = p50(["/api/v1/analytics/stats"] * samples)
+    history = p50([f"/api/v1/analytics/company/{env.rng.choice(env.companies)}/history"
+                   for _ in range(samples)])
+    spellings = [quote("https://www." + env.rng.choice(env.targets), safe="")
+                 for _ in range(samples)]
+    target = p50([f"/api/v1/analytics/target/{s}" for s in spellings])
+    return [
+        Result("analytics: /analytics/stats on 1M orders, p50", "<= 150 ms", f"{stats:.1f} ms",
+               stats <= 150),
+        Result("analytics: company history page, p50", "<= 30 ms", f"{history:.1f} ms",
+               history <= 30),
+        Result("analytics: target lookup, p50", "<= 30 ms", f"{target:.1f} ms", target <= 30),
+    ]
+
+
+def invoice_pdf(env: Env, samples: int) -> Result:
+    client = httpx.Client(base_url=env.base, headers=env.headers, timeout=60)
+    ids = [env.rng.choice(env.invoices) for _ in range(samples)]
+    client.get(f"/api/v1/invoices/{ids[0]}/download")
+    times = [timed(lambda i=i: client.get(f"/api/v1/invoices/{i}/download")) for i in ids]
+    p50 = percentile(times, 50)
+    return Result("invoice PDF download (render + HTTP), p50", "<= 25 ms", f"{p50:.1f} ms",
+                  p50 <= 25, [f"p90 {percentile(times, 90):.1f} ms over {samples}"])
+
+
+def placement(env: Env, company: str, clients: int, per_client: int) -> Result:
+    service = _service(env)
+    started = time.time()
+
+    def place(n: int) -> tuple[str, float]:
+        link = f"https://instagram.com/bench{started:.0f}x{n}"
+        body = {"companyId": company, "service": service, "link": link, "quantity": 100}
+        with httpx.Client(base_url=env.base, headers=env.headers, timeout=60) as c:
+            return link, timed(lambda: c.post("/api/v1/api-integrations/orders", json=body))
+
+    for n in range(3):
+        place(-1 - n)  # warm: catalog cache, pools
+    barrier = threading.Barrier(clients)
+
+    def worker(k: int) -> list[tuple[str, float]]:
+        barrier.wait()
+        return [place(k * per_client + j) for j in range(per_client)]
+
+    with ThreadPoolExecutor(clients) as pool:
+        measured = [item for batch in pool.map(worker, range(clients)) for item in batch]
+    panel_ms = _add_durations(env, [link for link, _ in measured])
+    added = [total - panel_ms[link] for link, total in measured]
+    p99 = percentile(added, 99)
+    totals = [t for _, t in measured]
+    return Result(
+        f"order placement at {clients} clients: p99 added over the simulator", "<= 15 ms",
+        f"{p99:.1f} ms", p99 <= 15,
+        [f"{len(measured)} orders; request p50 {percentile(totals, 50):.1f} ms, p99 "
+         f"{percentile(totals, 99):.1f} ms; simulator add p50 "
+         f"{percentile(list(panel_ms.values()), 50):.1f} ms; added p50 "
+         f"{percentile(added, 50):.1f} ms"])
+
+
+def _service(env: Env) -> int:
+    listing = httpx.get(f"{env.base}/api/v1/api-integrations/services?network=Instagram",
+                        headers=env.headers, timeout=60).json()
+    return int(next(s["service"] for s in listing["networks"][0]["services"]
+                    if s["type"] == "Default" and s["min"] <= 100 <= s["max"]))
+
+
+def _add_durations(env: Env, links: list[str]) -> dict[str, float]:
+    """The simulator's time per `add`, as the integration log measured it (by link)."""
+    wanted = set(links)
+    with psycopg.connect(env.dsn) as conn:
+        rows = conn.execute("SELECT request, duration_ms FROM integration_logs "
+                            "WHERE action = 'add'").fetchall()
+    found = {}
+    for request, ms in rows:
+        data = request if isinstance(request, dict) else __import__("json").loads(request)
+        if data.get("link") in wanted:
+            found[data["link"]] = float(ms)
+    return found
+
+
+def memory(env: Env, done: int, goal: int, seconds: int) -> Result:
+    """RSS of each gunicorn worker as requests accumulate to `goal` (wrk rounds)."""
+    pids = env.app.children()
+    company = env.companies[0]
+    url = f"{env.base}/api/v1/orders?limit=50&companyId={company}"
+    readings = [(done, [rss_mb(p) for p in pids])]
+    while done < goal:
+        _, made, _ = wrk(url, seconds, headers=env.headers)
+        done += made
+        readings.append((done, [rss_mb(p) for p in pids]))
+    last, before = max(readings[-1][1]), max(readings[-2][1])
+    growth = last - before
+    ok = last <= 150 and growth <= max(2.0, 0.02 * last)
+    notes = [f"after {n} requests: " + ", ".join(f"{mb:.0f} MB" for mb in mbs)
+             for n, mbs in readings]
+    return Result(f"memory: gunicorn worker RSS after {done} requests", "<= 150 MB, flat",
+                  f"{last:.0f} MB (last round {growth:+.1f} MB)", ok, notes)
+
+
+def sync(env: Env, orders: int) -> Result:
+    ids = _place_at_simulator(env, orders)
+    _open_orders(env, ids)
+    calls_before = _sim_calls(env)
+    t0 = time.perf_counter()
+    proc = __import__("subprocess").run(cli("worker", "--once"), env=env.app_env,
+                                        capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t0
+    calls = _sim_calls(env) - calls_before
+    seconds = float(re.search(r"in ([\d.]+)s", proc.stdout).group(1))  # type: ignore[union-attr]
+    with psycopg.connect(env.dsn) as conn:
+        stale = conn.execute("SELECT count(*) FROM orders WHERE api_order_id = ANY(%s) "
+                             "AND last_checked_at IS NULL", (ids,)).fetchone()[0]  # type: ignore[index]
+    ok = calls <= 100 and seconds <= 10 and stale == 0
+    return Result(f"sync: {orders} open orders brought current", "<= 100 calls, <= 10 s",
+                  f"{calls} calls, {seconds:.2f} s", ok,
+                  [f"`social-scale worker --once` wall time incl. start-up {wall:.2f} s; "
+                   f"orders left unchecked: {stale}"])
+
+
+def _place_at_simulator(env: Env, n: int) -> list[int]:
+    service = _service(env)
+
+    def add(k: int) -> int:
+        with httpx.Client(timeout=30) as c:
+            r = c.post(env.sim_url, data={"key": env.sim_key, "action": "add",
+                                          "service": service, "quantity": 100,
+                                          "link": f"https://instagram.com/sync{k}"})
+            return int(r.json()["order"])
+
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(add, range(n)))
+
+
+def _open_orders(env: Env, api_ids: list[int]) -> None:
+    """Turn that many seeded (closed) orders into open ones the simulator knows."""
+    with psycopg.connect(env.dsn) as conn:
+        conn.execute("CREATE TEMP TABLE opened (order_id text, api_id bigint)")
+        chosen = conn.execute("SELECT id FROM orders WHERE status = 'completed' LIMIT %s",
+                              (len(api_ids),)).fetchall()
+        with conn.cursor().copy("COPY opened FROM STDIN") as copy:
+            for (order_id,), api_id in zip(chosen, api_ids, strict=True):
+                copy.write_row((order_id, api_id))
+        conn.execute("UPDATE orders o SET status = 'pending', api_order_id = opened.api_id, "
+                     "charge = NULL, completed_at = NULL, last_checked_at = NULL "
+                     "FROM opened WHERE o.id = opened.order_id")
+        conn.commit()
+        conn.execute("ANALYZE orders")
+
+
+def _sim_calls(env: Env) -> int:
+    control = env.sim_url.replace("/api/v2", "/_control/calls")
+    calls: dict[str, Any] = httpx.get(control, headers={"X-Api-Key": env.sim_key}).json()
+    return int(calls["calls"].get("status", 0))

@@ -1,0 +1,77 @@
+"""`social-scale worker` and `social-scale reconcile`: the sync use cases, wired."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from datetime import timedelta
+from typing import Any
+
+from dependency_injector import providers
+from social_scale_core.sync.worker import (
+    SyncDeps,
+    SyncSettings,
+    SyncWorker,
+    needing_review,
+    sync_pass,
+)
+
+from social_scale_http.container import Container
+from social_scale_http.metrics import SyncMetrics
+from social_scale_http.settings import Settings
+
+log = logging.getLogger("social_scale.worker")
+
+
+def sync_deps(container: Container) -> SyncDeps:
+    settings = container.settings()
+    return SyncDeps(
+        orders=container.order_ports(), claims=container.uow,
+        settings=SyncSettings(interval=settings.sync_interval.total_seconds(),
+                              batch_size=settings.sync_batch_size),
+        observer=SyncMetrics(),
+    )
+
+
+def _container(settings: Settings) -> Container:
+    container = Container()
+    container.settings.override(providers.Object(settings))
+    return container
+
+
+def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> int:
+    """Sync until SIGTERM/SIGINT (or one pass with `once`); 0 on a clean stop."""
+    container = _container(settings)
+    deps = sync_deps(container)
+    if once:
+        started = time.perf_counter()
+        synced = sync_pass(deps)
+        print(f"worker: synced {synced} open orders in "
+              f"{time.perf_counter() - started:.2f}s", flush=True)
+        return 0
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="127.0.0.1")
+    if settings.sqlite_path is not None:
+        log.warning("worker_on_sqlite: run a single worker per SQLite database")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"worker: syncing open orders every {deps.settings.interval:g}s "
+          f"(batches of {deps.settings.batch_size})", flush=True)
+    SyncWorker(deps, wait=stop.wait).run(stop)
+    container.engine().dispose()
+    return 0
+
+
+def reconcile(settings: Settings, stale_minutes: int) -> list[Any]:
+    """The orders needing review (see `needing_review`)."""
+    container = _container(settings)
+    try:
+        return needing_review(container.uow, container.clock().now(),
+                              timedelta(minutes=stale_minutes))
+    finally:
+        container.engine().dispose()
