@@ -63,6 +63,9 @@ def explain_all(url: str, company: str, target: str) -> list[tuple[str, str, boo
         with SqlUnitOfWork(sessions) as uow:
             raw = uow.session.connection()
             for statement, params in captured:
+                if statement.lstrip().upper().startswith("SET "):
+                    raw.exec_driver_sql(statement, params)  # e.g. the stats' work_mem
+                    continue
                 rows = raw.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + statement, params)
                 plans.append("\n".join(r[0] for r in rows))
             uow.rollback()

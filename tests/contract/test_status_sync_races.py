@@ -5,6 +5,7 @@ error."""
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ from tests.conftest import _truncate_all
 from tests.order_world import OrderWorld
 
 SYNCS = 24
+BATCHERS = 10
 ROUNDS = 5
 
 
@@ -76,3 +78,33 @@ def test_concurrent_syncs_of_one_order_adjust_its_invoice_once(pg_engine: Engine
     assert history_rows(pg_engine, invoice.id) == history_before + 1  # one adjustment
     tracking.sync_order(world.ports, api_id)  # and a later sync changes nothing more
     assert world.invoice_of(order.id) == invoice
+
+
+@pytest.mark.postgres
+def test_overlapping_batch_syncs_in_any_order_never_deadlock(pg_engine: Engine) -> None:
+    """Found by the soak: batch syncs of the same orders listed in different orders (an
+    operator's `orders/status?orderIds=` and the worker) deadlocked on the order rows."""
+    sessions = make_session_factory(pg_engine)
+    world = OrderWorld(lambda: SqlUnitOfWork(sessions))
+    ids = []
+    for k in range(30):
+        placed = place_order(world.ports, world.draft(quantity=100 + k), key=None)
+        assert placed.order.api_order_id is not None
+        ids.append(placed.order.api_order_id)
+    for api_id in ids[::3]:
+        world.panel.set_status(api_id, "Partial", remains=10)
+    start = threading.Barrier(BATCHERS)
+
+    def batch_sync(seed: int) -> int:
+        rng = random.Random(seed)
+        start.wait()
+        return sum(len(tracking.sync_orders(world.ports, rng.sample(ids, 20)))
+                   for _ in range(4))
+
+    with ThreadPoolExecutor(max_workers=BATCHERS) as pool:
+        assert list(pool.map(batch_sync, range(BATCHERS))) == [4 * 20] * BATCHERS
+    partial = [o for o in world.orders() if o.status is OrderStatus.PARTIAL]
+    assert len(partial) == len(ids[::3])
+    for order in partial:
+        invoice = world.invoice_of(order.id)
+        assert invoice is not None and invoice.billed_quantity == order.units - 10

@@ -1,9 +1,10 @@
-"""Leases on open orders for the background sync (`orders.sync_claimed_until`)."""
+"""Leases on open orders (and canceled ones awaiting the panel's verdict) for the
+background sync (`orders.sync_claimed_until`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from social_scale_core.provider import OPEN_STATUSES, OrderStatus
@@ -22,6 +23,24 @@ def open_orders() -> ColumnElement[bool]:
     return and_(orders.c.status.in_(OPEN), orders.c.api_order_id.is_not(None))
 
 
+# Raw panel statuses that settle a canceled order's fate (any case), and how long after
+# the cancel we keep asking (an order canceled by hand would otherwise be polled forever).
+_VERDICTS = ("canceled", "cancelled", "partial", "completed", "complete", "refunded",
+             "fail", "failed")
+VERDICT_WINDOW = timedelta(days=7)
+
+
+def awaiting_verdict(now: datetime) -> ColumnElement[bool]:
+    """Canceled at our request (API.md: `canceled` once the panel accepts), but the panel
+    has not said yet how the order ended: synced until it does, so the order and its
+    invoice follow the verdict (Canceled: refund; Partial or Completed: delivered)."""
+    c = orders.c
+    return and_(c.status == OrderStatus.CANCELED.value, c.api_order_id.is_not(None),
+                c.completed_at > now - VERDICT_WINDOW,
+                or_(c.provider_status.is_(None),
+                    func.lower(c.provider_status).not_in(_VERDICTS)))
+
+
 class SqlSyncClaims:
     """SyncClaims on one Session (see the port for the guarantees)."""
 
@@ -36,7 +55,7 @@ class SqlSyncClaims:
         # SKIP LOCKED: a row another worker is claiming right now is passed over, not
         # waited for; the lease written below then keeps it out of later claims.
         picked = (
-            select(c.id).where(open_orders(), free, stale)
+            select(c.id).where(or_(open_orders(), awaiting_verdict(now)), free, stale)
             .order_by(c.last_checked_at.asc().nulls_first(), c.id)
             .limit(limit).with_for_update(skip_locked=True)
         )

@@ -5,7 +5,11 @@
         │   └──> failed                                             ──> canceled
         └──> unknown ──> pending (apiOrderId found on the panel)    ──> failed
                     └──> failed
-A final state (completed, partial, canceled, failed) never changes again.
+A final state (completed, partial, canceled, failed) never changes again, with one
+exception: canceled -> partial / completed. A cancel the panel accepts makes the order
+`canceled` at once (API.md), but the panel may still end it Partial (it had delivered
+some) or Completed (it finished first): its verdict wins, so that the invoice bills what
+was delivered instead of nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ _NEXT: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.UNKNOWN: frozenset({OrderStatus.PENDING, OrderStatus.FAILED}),
     **{status: OPEN_STATUSES | FINAL_STATUSES for status in OPEN_STATUSES},
     **{status: frozenset() for status in FINAL_STATUSES},
+    OrderStatus.CANCELED: frozenset({OrderStatus.PARTIAL, OrderStatus.COMPLETED}),
 }
 # Refill statuses after which the panel's answer no longer changes.
 _FINAL_REFILL = frozenset({"completed", "complete", "rejected", "canceled", "cancelled",

@@ -87,15 +87,18 @@ def sync_orders(ports: OrderPorts, api_order_ids: Sequence[int]) -> dict[int, Or
     with provider_call_context(None):
         reports = ports.provider.statuses(list(known))
         refills = {i: _refill_status(ports, o) for i, o in known.items()}
-    with ports.uow() as uow:
-        for api_id, order in known.items():
-            report = reports.get(api_id)
-            if isinstance(report, PanelOrder):
+    for api_id, order in known.items():
+        report = reports.get(api_id)
+        if isinstance(report, PanelOrder):
+            # One short transaction per order: concurrent syncs of overlapping batches
+            # (requests, workers) then never hold two order locks at once, so they cannot
+            # deadlock (one transaction for the batch did, on PostgreSQL, in the soak).
+            with ports.uow() as uow:
                 results[api_id] = _apply(uow, order.id, report, refills[api_id], ports)
-            else:
-                results[api_id] = report.message if isinstance(report, PanelOrderError) else (
-                    "The panel did not report on this order")
-        uow.commit()
+                uow.commit()
+        else:
+            results[api_id] = report.message if isinstance(report, PanelOrderError) else (
+                "The panel did not report on this order")
     return {i: results[i] for i in ids}
 
 
