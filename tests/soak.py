@@ -206,6 +206,7 @@ def drive(server: Server, panel: Panel, minutes: float, threads: int) -> dict[st
     stop.set()
     injector.join()
     panel.clear()
+    api = admin_client(server.url)  # a fresh session: the first one's token has expired
     resolved = resolve_lost(api, panel)
     return {"minutes": minutes, "threads": threads,
             "seconds": round(time.monotonic() - started, 1),

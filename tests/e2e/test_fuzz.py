@@ -95,7 +95,7 @@ schema = schemathesis.openapi.from_dict(_document())
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
           suppress_health_check=list(HealthCheck),
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 def test_every_operation_against_its_documentation(case: schemathesis.Case,

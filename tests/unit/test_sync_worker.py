@@ -139,3 +139,15 @@ def test_the_worker_backs_off_while_the_panel_fails_and_recovers(world: OrderWor
     assert 27 <= worker.next_delay() <= 33
     assert all(o.last_checked_at is not None for o in world.orders())
 
+
+
+def test_a_storage_failure_backs_off_instead_of_killing_the_worker(world: OrderWorld) -> None:
+    def broken() -> Any:
+        raise RuntimeError("database restarting")
+
+    counts = Counts()
+    d = SyncDeps(orders=world.ports, claims=broken,
+                 settings=SyncSettings(backoff_base=5), observer=counts)
+    worker = SyncWorker(d, wait=lambda _s: False)
+    worker.step()
+    assert (counts.failures, worker.next_delay()) == (1, 5)

@@ -85,7 +85,7 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
         run(host=ns.host, port=port, workers=ns.workers or settings.web_concurrency)
     finally:
         if panel is not None:
-            sandbox.stop_panel(panel)
+            sandbox.stop_panel(panel, settings)
     return 0
 
 
@@ -179,6 +179,16 @@ def _worker_args(p: argparse.ArgumentParser) -> None:
 def worker_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     from social_scale_http.sync_wiring import run_worker
 
+    if settings.sandbox and not settings.sandbox_panel_url:
+        from social_scale_http.sandbox import shared_panel_url
+
+        url = shared_panel_url(settings)
+        if url is None:
+            print("social-scale worker: sandbox mode (no FAMPAGE_API_KEY) and no running "
+                  "`social-scale serve` sandbox panel found; start `serve` first",
+                  file=sys.stderr)
+            return 2
+        settings = settings.model_copy(update={"sandbox_panel_url": url})
     return run_worker(settings, once=ns.once, metrics_port=ns.metrics_port)
 
 

@@ -21,6 +21,17 @@ from social_scale_http.provider_wiring import SANDBOX_API_KEY
 from social_scale_http.settings import Settings
 
 ENV_URL = "SANDBOX_PANEL_URL"
+URL_FILE = "sandbox-panel.url"  # where `worker` finds the panel `serve` started
+
+
+def _data_dir(settings: Settings) -> Path:
+    return settings.sqlite_path.parent if settings.sqlite_path else Path("data")
+
+
+def shared_panel_url(settings: Settings) -> str | None:
+    """The URL of the sandbox panel a running `serve` shares, if there is one."""
+    path = _data_dir(settings) / URL_FILE
+    return path.read_text().strip() or None if path.exists() else None
 
 
 def _free_port() -> int:
@@ -48,18 +59,21 @@ def _wait_for(port: int, proc: subprocess.Popen[bytes], limit: float = 30.0) -> 
 
 def start_panel(settings: Settings) -> subprocess.Popen[bytes]:
     """Start the shared simulator and export its URL to the workers (via the environment)."""
-    base = settings.sqlite_path.parent if settings.sqlite_path else Path("data")
+    base = _data_dir(settings)
     port = _free_port()
     cmd = [sys.executable, "-m", "social_scale_http.cli", "simulator", "--host", "127.0.0.1",
            "--port", str(port), "--api-key", SANDBOX_API_KEY, "--seed", str(settings.sandbox_seed),
            "--state-file", str(base / "sandbox-panel.json"), "--no-control"]
     proc = subprocess.Popen(cmd, preexec_fn=_die_with_parent)  # noqa: S603 - fixed argv
     _wait_for(port, proc)
-    os.environ[ENV_URL] = f"http://127.0.0.1:{port}/api/v2"
+    os.environ[ENV_URL] = url = f"http://127.0.0.1:{port}/api/v2"
+    (base / URL_FILE).write_text(url)
     return proc
 
 
-def stop_panel(proc: subprocess.Popen[bytes]) -> None:
+def stop_panel(proc: subprocess.Popen[bytes], settings: Settings) -> None:
+    with contextlib.suppress(OSError):
+        (_data_dir(settings) / URL_FILE).unlink()
     proc.terminate()
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=10)

@@ -132,7 +132,7 @@ class SyncWorker:
         return s.interval * (1 + self.rng.uniform(-s.jitter, s.jitter))
 
     def step(self) -> None:
-        """One pass; remembers a panel failure to back off before the next one."""
+        """One pass; remembers a failure (panel or storage) to back off before the next."""
         try:
             sync_pass(self.deps)
             self.failures = 0
@@ -140,6 +140,11 @@ class SyncWorker:
             self.failures += 1
             self.deps.observer.failed()
             log.warning("sync_pass_failed failures=%d error=%s", self.failures, exc)
+        except Exception:
+            # The database, say, is restarting: back off like for the panel, do not die.
+            self.failures += 1
+            self.deps.observer.failed()
+            log.exception("sync_pass_crashed failures=%d", self.failures)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
