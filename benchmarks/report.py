@@ -8,8 +8,10 @@ from pathlib import Path
 
 from benchmarks.scenarios import Result
 
-# The hand-written reading of the figures (why a target is missed), appended to the report.
+# The hand-written reading of the figures (why a target is missed), appended to the report,
+# then the soak's and the fuzzer's figures (kept by hand from `nox -s soak` / `nox -s fuzz`).
 ANALYSIS = Path(__file__).with_name("ANALYSIS.md")
+RELIABILITY = Path(__file__).with_name("RELIABILITY.md")
 
 
 def write_report(path: Path, results: list[Result], plans: list[tuple[str, str, bool]],
@@ -42,8 +44,9 @@ def write_report(path: Path, results: list[Result], plans: list[tuple[str, str, 
             verdict = "sequential scan of orders (the whole table is the work)" if ok else (
                 "SEQUENTIAL SCAN (a defect)")
         lines += [f"### {title} — {verdict}", "", "```", _clip(text), "```", ""]
-    if ANALYSIS.exists():
-        lines += ["", ANALYSIS.read_text()]
+    for extra in (ANALYSIS, RELIABILITY):
+        if extra.exists():
+            lines += ["", extra.read_text()]
     path.write_text("\n".join(lines))
 
 

@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,8 @@ def run(minutes: float, threads: int, directory: Path) -> dict[str, Any]:
     with private_postgres() as pg_url:
         if pg_url is None:
             raise SystemExit("soak: PostgreSQL is required (TEST_DATABASE_URL)")
-        panel = Panel(KEY, clock=ScaledClock(30))
+        # Money enough for any run: an empty account (402) is not what is being tested.
+        panel = Panel(KEY, clock=ScaledClock(30), balance=Decimal(10) ** 12)
         env = {"DATABASE_URL": pg_url, "FAMPAGE_API_KEY": KEY, "FAMPAGE_BASE_URL": panel.url,
                "FAMPAGE_TIMEOUT": "2s", "COMPANY_CREATE_LIMIT_PER_HOUR": "1000000",
                "JWT_ACCESS_TOKEN_EXPIRY": "2m", "WEB_CONCURRENCY": "2"}
