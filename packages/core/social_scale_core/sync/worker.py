@@ -128,7 +128,8 @@ class SyncWorker:
     def next_delay(self) -> float:
         s = self.deps.settings
         if self.failures:
-            return float(min(s.backoff_max, s.backoff_base * 2 ** (self.failures - 1)))
+            backoff: float = s.backoff_base * 2 ** (self.failures - 1)
+            return min(s.backoff_max, backoff)
         return s.interval * (1 + self.rng.uniform(-s.jitter, s.jitter))
 
     def step(self) -> None:
