@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from social_scale_adapters.db.engine import make_engine, normalise_url
 from social_scale_adapters.db.migrate import upgrade
 from social_scale_adapters.fampage.simulator import create_simulator
@@ -158,3 +160,15 @@ def private_postgres() -> Iterator[str | None]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def wait_for_panel(url: str, key: str, limit: float = 15) -> None:
+    """Wait until a simulator started as a subprocess answers at `url`."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            httpx.post(url, data={"key": key, "action": "balance"}, timeout=0.5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail("the simulator command did not start")

@@ -7,12 +7,10 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from dependency_injector import providers
 from falcon import testing
@@ -21,6 +19,7 @@ from social_scale_adapters.fampage.simulator.server import SimulatorServer
 from social_scale_http.app import create_app
 from social_scale_http.container import Container
 
+from tests.e2e.panel import wait_for_panel
 from tests.http.conftest import assert_problem, make_settings
 from tests.http.integration_helpers import (
     BASE,
@@ -125,15 +124,7 @@ def simulator_command(tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/api/v2"
     try:
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                httpx.post(url, data={"key": KEY, "action": "balance"}, timeout=0.5)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the simulator command did not start")
+        wait_for_panel(url, KEY)
         yield url
     finally:
         proc.terminate()

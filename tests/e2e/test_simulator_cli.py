@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,8 @@ import pytest
 from social_scale_adapters.fampage.client import FampageClient
 from social_scale_core.errors import ProviderOutcomeUnknown
 from social_scale_core.provider import AddRequest
+
+from tests.e2e.panel import wait_for_panel
 
 pytestmark = pytest.mark.e2e
 KEY = "cli-sim-key"
@@ -35,15 +36,7 @@ def simulator_url(tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/api/v2"
     try:
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                httpx.post(url, data={"key": KEY, "action": "balance"}, timeout=0.5)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the simulator did not start")
+        wait_for_panel(url, KEY)
         yield url
     finally:
         proc.terminate()
