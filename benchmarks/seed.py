@@ -13,10 +13,12 @@ from decimal import Decimal
 import psycopg
 from social_scale_adapters.db.engine import make_engine
 from social_scale_adapters.db.migrate import upgrade
+from social_scale_adapters.db.rollup import rebuild
 from social_scale_adapters.fampage.catalog import raw_catalog
 from social_scale_core.networks import network_of
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 SCALE = 10**8  # Money is stored as integers of 1e-8
 CENT = 10**6  # one cent in those units
@@ -143,7 +145,8 @@ def seed(url: str, companies: int = 1000, orders: int = 1_000_000) -> Book:
     book = Book(companies, orders)
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SET session_replication_role = replica")  # no FK triggers while loading
+        # No FK or rollup triggers while loading: the rollup is rebuilt once at the end.
+        cur.execute("SET session_replication_role = replica")
         _copy(cur, "companies", ("id", "name", "created_at", "updated_at"),
               "".join(book.companies()))
         blocks: tuple[list[str], list[str], list[str]] = ([], [], [])
@@ -157,6 +160,10 @@ def seed(url: str, companies: int = 1000, orders: int = 1_000_000) -> Book:
                 for block in blocks:
                     block.clear()
         conn.commit()
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        rebuild(session)
+    engine.dispose()
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     print(f"seed: {companies} companies, {orders} orders with invoices in "

@@ -156,3 +156,44 @@ def test_save_writes_back_what_changes(uow_factory, company_id: str) -> None:  #
         uow.commit()
     with uow_factory() as uow:
         assert uow.orders.get("o1") == changed
+
+
+def test_list_totals_from_the_rollup_equal_a_count(  # type: ignore[no-untyped-def]
+        uow_factory, engine, company_id: str) -> None:
+    """Unfiltered, per-status and per-service totals come from the analytics rollup
+    (no count(*) over every order): they follow inserts and status changes, folded or not."""
+    from social_scale_adapters.db.order_table import orders as table
+    from social_scale_adapters.db.rollup import fold
+    from sqlalchemy import func, select
+
+    def check() -> None:
+        with engine.connect() as conn:
+            rows = conn.execute(select(table.c.status, table.c.service_id)).all()
+        with uow_factory() as uow:
+            assert uow.orders.list(OrderQuery(), 1, 0)[1] == len(rows)
+            for status in S:
+                assert uow.orders.list(OrderQuery(status=status), 1, 0)[1] == sum(
+                    1 for r in rows if r.status == status.value)
+            for service in (1, 2, 3):
+                assert uow.orders.list(OrderQuery(service=service), 1, 0)[1] == sum(
+                    1 for r in rows if r.service_id == service)
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(table)).scalar() == len(rows)
+
+    made = [make_order(id=f"o{k}", company_id=company_id, api_order_id=k + 1,
+                       service=ServiceInfo(k % 3 + 1, "S", "Default", "Instagram",
+                                           Decimal("1")),
+                       status=(S.PENDING, S.COMPLETED)[k % 2]) for k in range(9)]
+    store(uow_factory, *made[:5])
+    check()
+    with engine.begin() as conn:
+        fold(conn)
+    store(uow_factory, *made[5:])
+    with uow_factory() as uow:
+        order = uow.orders.get("o0")
+        uow.orders.save(evolve(order, status=S.CANCELED))  # type: ignore[arg-type]
+        uow.commit()
+    check()
+    with engine.begin() as conn:
+        fold(conn)
+    check()

@@ -100,3 +100,20 @@ def assert_problem(result: testing.Result, status: int, code: str) -> dict[str, 
     assert body["status"] == status and body["code"] == code, body
     assert "Traceback" not in result.text
     return body
+
+
+def admin_client(container: Container) -> tuple[testing.TestClient, dict[str, str]]:
+    """A test client of the app on `container` with the admin registered and logged in."""
+    client = testing.TestClient(create_app(container))
+    creds = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    assert client.simulate_post("/api/v1/auth/register",
+                                json={**creds, "name": "Admin"}).status_code == 201
+    token = login(client, creds)["accessToken"]
+    return client, {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def admin(db_url: str, make_container: Callable[..., Container]
+          ) -> tuple[testing.TestClient, dict[str, str]]:
+    """The app on `db_url` with a logged-in admin (shared by the examples of one test)."""
+    return admin_client(make_container(db_url))

@@ -163,6 +163,8 @@ def test_fingerprint_tells_bodies_apart() -> None:
     ("You have active order with this link. Please wait", "active_order", "link", 409),
     ("Invalid API key", "provider_config", None, 502),
     ("Something odd", "rejected", None, 422),
+    ("Service is temporarily unavailable", "panel_unavailable", None, 503),
+    ("Panel under maintenance, try later", "panel_unavailable", None, 503),
 ])
 def test_refusals_are_read(message: str, reason: str, field: str | None, status: int) -> None:
     assert classify(message) == (reason, field)

@@ -175,7 +175,7 @@ class _OrderProblem:
 
 # HTTP status for each rejection reason; anything else the panel refuses is 422.
 REJECTION_STATUS = {"insufficient_funds": 402, "active_order": 409, "refused": 409,
-                    "provider_config": 502}
+                    "provider_config": 502, "panel_unavailable": 503}
 
 
 class OrderRejected(_OrderProblem, ProviderRejected):

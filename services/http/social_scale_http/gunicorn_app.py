@@ -18,9 +18,15 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         # Built in each worker after the fork: engines and pools are never shared.
-        from social_scale_http.app import create_app
+        from social_scale_adapters.db.rollup_folder import RollupFolder
 
-        return create_app()
+        from social_scale_http.app import create_app
+        from social_scale_http.container import Container
+
+        container = Container()
+        app = create_app(container)
+        RollupFolder(container.engine()).start()  # keeps the analytics rollup folded
+        return app
 
 
 def run(host: str, port: int, workers: int, threads: int = 4) -> None:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from dependency_injector import providers
+from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending
 from social_scale_core.sync.worker import (
     SyncDeps,
     SyncSettings,
@@ -50,6 +51,7 @@ def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> i
         synced = sync_pass(deps)
         print(f"worker: synced {synced} open orders in "
               f"{time.perf_counter() - started:.2f}s", flush=True)
+        fold_pending(container.engine())
         return 0
     if metrics_port:
         from prometheus_client import start_http_server
@@ -62,7 +64,9 @@ def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> i
         signal.signal(sig, lambda *_: stop.set())
     print(f"worker: syncing open orders every {deps.settings.interval:g}s "
           f"(batches of {deps.settings.batch_size})", flush=True)
+    folder = RollupFolder(container.engine()).start()
     SyncWorker(deps, wait=stop.wait).run(stop)
+    folder.stop()
     container.engine().dispose()
     return 0
 

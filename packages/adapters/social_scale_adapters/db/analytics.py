@@ -24,8 +24,8 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
-    text,
     type_coerce,
     union_all,
 )
@@ -36,16 +36,17 @@ from social_scale_adapters.db.analytics_sql import (
     facts,
     grouped,
     inv,
-    month,
     order_filter,
     order_revenue,
     real_cost,
-    sums,
     units,
 )
 from social_scale_adapters.db.companies import companies
 from social_scale_adapters.db.invoice_mapping import INVOICE
 from social_scale_adapters.db.order_table import orders
+from social_scale_adapters.db.rollup import expanded, fine_facts
+from social_scale_adapters.db.rollup_periods import in_span, partial_filter, plan
+from social_scale_adapters.db.rollup_tables import analytics_deltas, analytics_rollup
 from social_scale_adapters.db.types import Money as MoneyType
 
 _DIMENSIONS = ("status", "network", "service", "month")
@@ -135,20 +136,34 @@ class SqlAnalyticsReader:
         return services, networks
 
     def stats(self, period: Period) -> Stats:
-        """One statement: the facts are grouped finely once (a materialized CTE), then
-        rolled up per dimension; the database scans the orders a single time."""
-        o = orders.c
-        fine_dims = {"status": o.status, "network": o.network,
-                     "service": o.service_id, "month": month(self._dialect)}
-        f = facts({**fine_dims, "label": o.service_name}, order_filter(period))
-        keys = [f.c[name] for name in fine_dims]
-        fine = select(*keys, func.max(f.c.label).label("label"), f.c.currency, *sums(f)
-                      ).group_by(*keys, f.c.currency).cte("fine").prefix_with("MATERIALIZED")
-        rollups = [self._rollup(fine, None)] + [self._rollup(fine, d) for d in _DIMENSIONS]
-        if self._dialect == "postgresql":
-            # Hash the groups in memory: the default 4MB spills the one big pass to disk.
-            self._session.execute(text("SET LOCAL work_mem = '64MB'"))
-        rows = self._session.execute(union_all(*rollups)).all()
+        """From the rollup and the pending deltas for the whole months and days of the
+        period, and from the orders themselves for its partial days (`rollup_periods`):
+        a few thousand rows, whatever the number of orders."""
+        p = plan(period)
+        r, d = analytics_rollup, analytics_deltas
+        buckets = [and_(r.c.grain == "month", *in_span(r.c.bucket, p.months, "%Y-%m"))
+                   ] if p.months else []
+        buckets += [and_(r.c.grain == "day", *in_span(r.c.bucket, span, "%Y-%m-%d"))
+                    for span in p.days]
+        parts: list[Any] = []
+        if buckets:
+            parts += expanded(select(r).where(or_(*buckets)).subquery(), rollup=True)
+        if p.whole_days:
+            parts += expanded(
+                select(d).where(*in_span(d.c.day, p.whole_days, "%Y-%m-%d")).subquery())
+        edges = partial_filter(p.partial)
+        if edges is not None:
+            # Computed once (the three dimensions read it): MATERIALIZED.
+            parts += expanded(fine_facts(self._dialect, [edges]).cte("edges")
+                              .prefix_with("MATERIALIZED"))
+        src = union_all(*parts).cte("src").prefix_with("MATERIALIZED")
+        none = literal(None, String)
+        rows = self._session.execute(union_all(
+            _sums(src, src.c.dim, src.c.key, func.max(src.c.label), [src.c.dim, src.c.key]),
+            _sums(src, literal("month", String), src.c.month, none, [src.c.month],
+                  by_status=True),
+            _sums(src, literal("total", String), none, none, [], by_status=True),
+        )).all()
         by: dict[str, list[Any]] = defaultdict(list)
         for row in rows:
             by[row.dim].append(row)
@@ -156,18 +171,6 @@ class SqlAnalyticsReader:
             totals=figures_by(by["total"], lambda _r: None).get(None, EMPTY),
             **{f"by_{d}": self._breakdown(by[d]) for d in _DIMENSIONS},
         )
-
-    @staticmethod
-    def _rollup(fine: Any, dim: str | None) -> Any:
-        key = (func.cast(fine.c[dim], String) if dim else literal(None, String)).label("key")
-        label = (func.max(fine.c.label) if dim == "service" else literal(None, String))
-        s = fine.c
-        query = select(
-            literal(dim or "total", String).label("dim"), key, label.label("label"),
-            s.currency, func.sum(s.orders).label("orders"), func.sum(s.units).label("units"),
-            func.sum(s.real_cost).label("real_cost"), func.sum(s.revenue).label("revenue"),
-        )
-        return query.group_by(*([fine.c[dim]] if dim else []), s.currency)
 
     @staticmethod
     def _breakdown(rows: list[Any]) -> tuple[Breakdown, ...]:
@@ -194,6 +197,22 @@ class SqlAnalyticsReader:
             .limit(limit).offset(offset)
         )
         return [_profit(row) for row in self._session.execute(query)], int(total)
+
+
+def _sums(src: Any, dim: Any, key: Any, label: Any, group: list[Any], *,
+          by_status: bool = False) -> Any:
+    """Sums per (dim, key, currency) of the stats' source, leaving out groups with no
+    facts. Month and total sum the 'status' rows: each fact appears there exactly once."""
+    s = src.c
+    query = select(
+        dim.label("dim"), key.label("key"), label.label("label"), s.currency,
+        func.sum(s.orders).label("orders"), func.sum(s.units).label("units"),
+        type_coerce(func.sum(s.real_cost), MoneyType()).label("real_cost"),
+        type_coerce(func.sum(s.revenue), MoneyType()).label("revenue"),
+    )
+    if by_status:
+        query = query.where(s.dim == "status")
+    return query.group_by(*group, s.currency).having(func.sum(s.rows) > 0)
 
 
 def _fold(rows: Sequence[Any]) -> Figures:

@@ -68,6 +68,13 @@ def month(dialect: str) -> ColumnElement[str]:
     return func.strftime("%Y-%m", orders.c.created_at)
 
 
+def day(dialect: str) -> ColumnElement[str]:
+    """`YYYY-MM-DD` of the order's creation, in UTC."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", orders.c.created_at), "YYYY-MM-DD")
+    return func.strftime("%Y-%m-%d", orders.c.created_at)
+
+
 def order_filter(period: Period, scope: OrderScope | None = None,
                  company_ids: Sequence[str] | None = None) -> list[ColumnElement[bool]]:
     c = orders.c
@@ -91,17 +98,20 @@ def _dims(dims: Mapping[str, ColumnElement[Any]]) -> list[ColumnElement[Any]]:
 
 def facts(dims: Mapping[str, ColumnElement[Any]], where: Sequence[ColumnElement[bool]]
           ) -> Subquery:
-    """Rows (dims..., currency, n, units, cost, revenue) whose sums are the figures."""
+    """Rows (dims..., currency, rows, n, units, cost, revenue) whose sums are the figures
+    (`rows`: 1 per fact, so a group exists while its sum is above 0)."""
+    one: ColumnElement[int] = literal_column("1")
     cost_rows = select(
-        *_dims(dims), orders.c.currency.label("currency"), literal_column("1").label("n"),
+        *_dims(dims), orders.c.currency.label("currency"), one.label("rows"), one.label("n"),
         units().label("units"), real_cost().label("cost"), zero_money().label("revenue"),
     ).where(*where)
     invoiced = and_(inv.c.kind == INVOICE, inv.c.status != VOID)
     revenue_rows = select(
-        *_dims(dims), inv.c.currency, zero_int(), zero_int(), zero_money(), inv.c.total,
+        *_dims(dims), inv.c.currency, one, zero_int(), zero_int(), zero_money(), inv.c.total,
     ).select_from(inv.join(orders, orders.c.id == inv.c.order_id)).where(invoiced, *where)
     credit_rows = select(
-        *_dims(dims), credit.c.currency, zero_int(), zero_int(), zero_money(), credit.c.total,
+        *_dims(dims), credit.c.currency, one, zero_int(), zero_int(), zero_money(),
+        credit.c.total,
     ).select_from(
         credit.join(inv, inv.c.id == credit.c.credited_invoice_id)
         .join(orders, orders.c.id == inv.c.order_id)

@@ -6,6 +6,10 @@ from social_scale_core.errors import OrderRejected
 
 # (words in the message, reason, field); the first rule whose words all occur wins.
 _RULES: tuple[tuple[tuple[str, ...], str, str | None], ...] = (
+    # The panel cannot take orders just now ("Service is temporarily unavailable"): a
+    # 503 to retry later, not a fault of the request's service field.
+    (("temporar",), "panel_unavailable", None),
+    (("maintenance",), "panel_unavailable", None),
     (("fund",), "insufficient_funds", None),
     (("balance",), "insufficient_funds", None),
     (("active order",), "active_order", "link"),

@@ -1,0 +1,148 @@
+"""Triggers that append each order's and invoice's effect on the figures to
+`analytics_deltas` (see `rollup_tables`), for PostgreSQL (plpgsql) and SQLite.
+
+The contribution of a row is what the analytics' `facts` (`analytics_sql`) hold for it:
+an order gives one cost fact in its own dimensions; a live (non-void) invoice gives a
+revenue fact, and each of its credit notes another, in its order's dimensions. A change
+appends minus the old contribution and plus the new one, so rollup + deltas always equal
+a fresh aggregate. The statements differ between the two databases only in `_day`.
+"""
+
+from __future__ import annotations
+
+_COLUMNS = ("day, currency, status, network, service_id, label, "
+            "rows, orders, units, real_cost, revenue")
+_INSERT = f"INSERT INTO analytics_deltas ({_COLUMNS}) "
+LIVE_INVOICE = "{i}.kind = 'invoice' AND {i}.status <> 'void'"
+
+
+def _day(dialect: str, at: str) -> str:
+    if dialect == "postgresql":
+        return f"to_char({at} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+    return f"strftime('%Y-%m-%d', {at})"
+
+
+def _dims(dialect: str, o: str) -> str:
+    return (f"{_day(dialect, f'{o}.created_at')}, {{currency}}, {o}.status, {o}.network, "
+            f"{o}.service_id, {o}.service_name")
+
+
+def order_cost(dialect: str, r: str, sign: str) -> str:
+    """The cost fact of order row `r` (NEW or OLD)."""
+    real_cost = (f"CASE WHEN {r}.charge IS NOT NULL THEN {r}.charge "
+                 f"WHEN {r}.status IN ('canceled', 'failed') THEN 0 ELSE {r}.cost END")
+    return (_INSERT + "VALUES (" + _dims(dialect, r).format(currency=f"{r}.currency")
+            + f", {sign}1, {sign}1, {sign}({r}.quantity * COALESCE({r}.runs, 1)), "
+            f"{sign}({real_cost}), 0)")
+
+
+def _revenue(dialect: str, o: str, currency: str, total: str, sign: str,
+             source: str, where: str) -> str:
+    return (_INSERT + "SELECT " + _dims(dialect, o).format(currency=currency)
+            + f", {sign}1, 0, 0, 0, {sign}({total}) FROM {source} WHERE {where}")
+
+
+def order_revenue(dialect: str, r: str, sign: str, changed: str) -> list[str]:
+    """The revenue facts of order row `r`'s invoice as it stands (its dimensions are the
+    order's), when `changed` (the order's dimensions moved)."""
+    live = LIVE_INVOICE.format(i="i")
+    return [
+        _revenue(dialect, r, "i.currency", "i.total", sign, "invoices i",
+                 f"i.order_id = {r}.id AND {live} AND ({changed})"),
+        _revenue(dialect, r, "c.currency", "c.total", sign,
+                 "invoices c JOIN invoices i ON i.id = c.credited_invoice_id",
+                 f"i.order_id = {r}.id AND {live} AND c.kind = 'credit_note' AND ({changed})"),
+    ]
+
+
+def invoice_revenue(dialect: str, r: str, sign: str) -> list[str]:
+    """The revenue facts that invoice row `r` (NEW or OLD) brings, whatever its kind: an
+    invoice its own total and its credit notes'; a credit note its own."""
+    live_r = LIVE_INVOICE.format(i=r)
+    return [
+        _revenue(dialect, "o", f"{r}.currency", f"{r}.total", sign, "orders o",
+                 f"o.id = {r}.order_id AND {live_r}"),
+        _revenue(dialect, "o", "c.currency", "c.total", sign,
+                 f"invoices c JOIN orders o ON o.id = {r}.order_id",
+                 f"c.credited_invoice_id = {r}.id AND c.kind = 'credit_note' AND {live_r}"),
+        _revenue(dialect, "o", f"{r}.currency", f"{r}.total", sign,
+                 "invoices i JOIN orders o ON o.id = i.order_id",
+                 f"i.id = {r}.credited_invoice_id AND {r}.kind = 'credit_note' AND "
+                 + LIVE_INVOICE.format(i="i")),
+    ]
+
+
+ORDER_FIELDS = ("status", "charge", "cost", "quantity", "runs", "currency", "network",
+                "service_id", "service_name", "created_at")
+ORDER_DIMS = ("status", "network", "service_id", "service_name", "created_at")
+INVOICE_FIELDS = ("kind", "status", "total", "currency", "order_id", "credited_invoice_id")
+
+
+def _differ(dialect: str, fields: tuple[str, ...]) -> str:
+    op = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    return " OR ".join(f"OLD.{f} {op} NEW.{f}" for f in fields)
+
+
+def _bodies(dialect: str) -> dict[tuple[str, str], list[str]]:
+    """(table, event) -> the statements its row trigger runs."""
+    dims_moved = _differ(dialect, ORDER_DIMS)
+    return {
+        ("orders", "INSERT"): [order_cost(dialect, "NEW", "")],
+        ("orders", "UPDATE"): [
+            order_cost(dialect, "OLD", "-"), order_cost(dialect, "NEW", ""),
+            *order_revenue(dialect, "OLD", "-", dims_moved),
+            *order_revenue(dialect, "NEW", "", dims_moved),
+        ],
+        # Its invoices went first (their foreign key), each taking its revenue with it.
+        ("orders", "DELETE"): [order_cost(dialect, "OLD", "-")],
+        ("invoices", "INSERT"): invoice_revenue(dialect, "NEW", ""),
+        ("invoices", "UPDATE"): [*invoice_revenue(dialect, "OLD", "-"),
+                                 *invoice_revenue(dialect, "NEW", "")],
+        ("invoices", "DELETE"): invoice_revenue(dialect, "OLD", "-"),
+    }
+
+
+def _when(dialect: str, table: str, event: str) -> str:
+    if event != "UPDATE":
+        return ""
+    return f" WHEN ({_differ(dialect, ORDER_FIELDS if table == 'orders' else INVOICE_FIELDS)})"
+
+
+def _name(table: str, event: str) -> str:
+    return f"trg_{table}_rollup_{event.lower()}"
+
+
+def create_statements(dialect: str) -> list[str]:
+    """DDL creating every rollup trigger on `dialect` ('postgresql' or 'sqlite')."""
+    out: list[str] = []
+    for (table, event), body in _bodies(dialect).items():
+        name, when = _name(table, event), _when(dialect, table, event)
+        if dialect == "postgresql":
+            out.append(f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger "
+                       "LANGUAGE plpgsql AS $$ BEGIN " + "; ".join(body)
+                       + "; RETURN NULL; END $$")
+            out.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW"
+                       f"{when} EXECUTE FUNCTION {name}()")
+        else:
+            out.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW"
+                       f"{when} BEGIN " + "; ".join(body) + "; END")
+    return out
+
+
+def drop_statements(dialect: str) -> list[str]:
+    out: list[str] = []
+    for table, event in _bodies(dialect):
+        name = _name(table, event)
+        out.append(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if dialect ==
+                                                       "postgresql" else ""))
+        if dialect == "postgresql":
+            out.append(f"DROP FUNCTION IF EXISTS {name}()")
+    return out
+
+
+def set_enabled(dialect: str, enabled: bool) -> list[str]:
+    """PostgreSQL: statements switching the rollup triggers off for a bulk load (which
+    then calls `rollup.rebuild`) and back on. SQLite has no such switch."""
+    verb = "ENABLE" if enabled else "DISABLE"
+    return [f"ALTER TABLE {table} {verb} TRIGGER {_name(table, event)}"
+            for table, event in _bodies(dialect)]

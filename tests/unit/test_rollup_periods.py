@@ -1,0 +1,58 @@
+"""A period cut into whole months, whole days and partial days covers every instant of
+the period exactly once and nothing outside it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+from social_scale_adapters.db.rollup_periods import DAY, TICK, Plan, plan
+from social_scale_core.analytics.model import Period
+
+START = datetime(2025, 11, 1, tzinfo=UTC)
+moments = st.integers(0, 500 * 24 * 60).map(lambda m: START + timedelta(minutes=m)) | \
+    st.integers(0, 500).map(lambda d: START + timedelta(days=d)) | \
+    st.integers(0, 500).map(lambda d: START + timedelta(days=d) - TICK)
+bounds = st.none() | moments
+
+
+def _in(span: tuple[datetime | None, datetime | None], bucket: datetime) -> bool:
+    first, last = span
+    return (first is None or first <= bucket) and (last is None or bucket <= last)
+
+
+def covered(p: Plan, t: datetime) -> int:
+    """How many parts of the plan hold instant t."""
+    day = t.replace(hour=0, minute=0, second=0, microsecond=0)
+    month = day.replace(day=1)
+    n = 0
+    if p.months is not None and _in(p.months, month):
+        n += 1
+    n += sum(1 for span in p.days if _in(span, day))
+    n += sum(1 for part in p.partial
+             if (part.start is None or part.start <= t) and (part.end is None or t <= part.end))
+    if n and p.whole_days is not None and _in(p.whole_days, day):
+        assert not any((part.start is None or part.start <= t) and
+                       (part.end is None or t <= part.end) for part in p.partial)
+    return n
+
+
+@given(start=bounds, end=bounds, probes=st.lists(moments, max_size=30))
+def test_every_instant_is_read_once(start: datetime | None, end: datetime | None,
+                                    probes: list[datetime]) -> None:
+    if start is not None and end is not None and start > end:
+        start, end = end, start
+    p = plan(Period(start, end))
+    edges = [b + d for b in (start, end) if b is not None for d in (-TICK, 0 * TICK, TICK)]
+    days = [b.replace(hour=0, minute=0, second=0, microsecond=0) + k * DAY
+            for b in (start, end) if b is not None for k in (-1, 0, 1, 2)]
+    for t in [*probes, *edges, *days]:
+        inside = (start is None or start <= t) and (end is None or t <= end)
+        assert covered(p, t) == (1 if inside else 0), (t, p)
+
+
+def test_a_whole_year_is_read_by_month_only() -> None:
+    p = plan(Period(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC) - TICK))
+    assert p.months == (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    assert p.days == () and p.partial == ()
