@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 from pypdf import PdfReader
+from reportlab import rl_config
 from social_scale_adapters.pdf.fonts import SYSTEM_FONTS, FontNotFound, InvoiceFont, find_font
 from social_scale_adapters.pdf.invoice import (
     ReportlabInvoiceRenderer,
@@ -25,6 +29,7 @@ from social_scale_core.invoicing import (
     issue_invoice,
 )
 from social_scale_core.invoicing.model import IST, InvoiceStatus
+from social_scale_core.money import round_cents
 
 from tests.fakes.invoicing import InvoicingStore
 from tests.invoice_seed import bold, fullwidth
@@ -124,3 +129,76 @@ def test_font_falls_back_to_the_system_and_says_what_is_missing(tmp_path: Path) 
         find_font(candidates=[tmp_path / "none.ttf"])
     with pytest.raises(FontNotFound, match="INVOICE_FONT_PATH"):
         find_font(str(tmp_path / "missing.ttf"))
+
+
+def test_each_line_multiplies_out_as_printed(renderer: ReportlabInvoiceRenderer) -> None:
+    """1000 units for ₹149.31 used to print a unit price of ₹0.1493 (x 1000 = ₹149.30)."""
+    store = InvoicingStore()
+    with store.factory()() as uow:
+        invoice = issue_invoice(uow, InvoiceRequest(
+            "o1", "c1", "INR", Decimal("149.31"), Decimal(1), "Likes", 1000, BUYER,
+        ), NOW, InvoicePolicy(seller=SELLER))
+        uow.commit()
+    rows = text_of(renderer.render(invoice, [], NOW)).splitlines()
+    assert "Rate per 1,000" in rows and "₹0.1493" not in rows
+    quantity, rate, amount = rows[rows.index("Likes") + 1:rows.index("Likes") + 4]
+    assert (quantity, rate, amount) == ("1,000", "₹149.31", "₹149.31")
+
+
+@pytest.mark.parametrize(("cost", "quantity", "rate"), [
+    ("1543.2109", 100000, "₹123.4569"), ("12.5", 1500, "₹66.667"), ("0.0125", 7, "₹14.29"),
+    ("1", 3, "₹2,666.67"),
+])
+def test_the_rate_per_thousand_gives_back_the_amount(
+    renderer: ReportlabInvoiceRenderer, cost: str, quantity: int, rate: str,
+) -> None:
+    store = InvoicingStore()
+    with store.factory()() as uow:
+        invoice = issue_invoice(uow, InvoiceRequest(
+            "o1", "c1", "INR", Decimal(cost), Decimal(8), "Views", quantity, BUYER,
+        ), NOW, InvoicePolicy(seller=SELLER, tax_mode=TaxMode.GST))
+        uow.commit()
+    rows = text_of(renderer.render(invoice, [], NOW)).splitlines()
+    at = rows.index("Views")
+    sac, shown_quantity, shown_rate, amount = rows[at + 1:at + 5]
+    assert (sac, shown_quantity, shown_rate) == ("998361", f"{quantity:,}", rate)
+    value = Decimal(shown_rate.strip("₹").replace(",", "")) * quantity / 1000
+    assert f"₹{round_cents(value):,}" == amount == f"₹{invoice.subtotal:,}"
+
+
+def test_long_text_wraps_and_many_lines_run_onto_pages_that_repeat_the_head(
+    renderer: ReportlabInvoiceRenderer,
+) -> None:
+    invoice, _ = invoice_for(InvoicePolicy(seller=SELLER, tax_mode=TaxMode.GST))
+    long_word = "https://instagram.com/" + "x" * 120
+    many = tuple(evolve(invoice.lines[0], description=f"Line {n} " + "word " * 30)
+                 for n in range(1, 61))
+    wide = evolve(invoice.lines[0], description=f"Reel views for {long_word} (Refill 30D)")
+    pdf = renderer.render(evolve(invoice, lines=(wide, *many)), [], NOW)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) > 2
+    assert all("Description" in p and "Rate per 1,000" in p for p in pages[:-1])
+    text = "\n".join(pages)
+    assert long_word in text.replace("\n", "") and "(Refill 30D)" in text
+    assert all(f"Line {n} word" in text for n in range(1, 61))
+    assert text.count("₹11,990.75") == 62 and text.count("Total (INR)") == 1
+    assert text.index("Line 60 word") < text.index("Total (INR)") < text.index("Please quote")
+
+
+def test_renders_in_parallel_threads_equal_serial_ones(
+    renderer: ReportlabInvoiceRenderer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """gunicorn's threads render at once; reportlab subsets the one shared font on save."""
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no timestamp or random id: comparable
+    invoice, _ = invoice_for(InvoicePolicy(seller=SELLER))
+    docs = [evolve(invoice, number=f"SS/26-27/{n:06d}", lines=(
+        evolve(invoice.lines[0], description=f"Item {n} Ωμέγα Жук"),)) for n in range(300)]
+    serial = [renderer.render(d, [], NOW) for d in docs]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often: unguarded, about 1 render in 50 failed
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            parallel = list(pool.map(lambda d: renderer.render(d, [], NOW), docs))
+    finally:
+        sys.setswitchinterval(interval)
+    assert parallel == serial

@@ -22,6 +22,7 @@ from social_scale_core.invoicing import (
     list_invoices,
 )
 from social_scale_core.invoicing.lifecycle import get_invoice, history
+from social_scale_core.invoicing.model import InvoiceLine, TaxLine
 
 from tests.contract.invoicing_backends import Backend, backend  # noqa: F401
 
@@ -53,6 +54,30 @@ def test_an_invoice_reads_back_exactly_as_issued(backend: Backend) -> None:  # n
         assert uow.invoices.get_by_order(invoice.order_id) == invoice
         assert uow.invoices.get("missing") is None
     assert [(t.name, t.amount) for t in invoice.taxes] == [("IGST", Decimal("18.00"))]
+
+
+def test_lines_and_their_taxes_read_back_in_order_by_every_lookup(
+    backend: Backend,  # noqa: F811
+) -> None:
+    """One query joins lines and taxes: each line must keep exactly its own taxes."""
+    invoice = issue(backend, backend.order())
+    lines = (
+        InvoiceLine("Followers", 1000, Decimal("0.1"), Decimal("100.00"), "998361", (
+            TaxLine("CGST", Decimal(9), Decimal("9.00")),
+            TaxLine("SGST", Decimal(9), Decimal("9.00")))),
+        InvoiceLine("Likes, no tax", 3, Decimal("0.3333"), Decimal("1.00")),
+        InvoiceLine("Views", 50, Decimal("0.2"), Decimal("10.00"), "998361",
+                    (TaxLine("IGST", Decimal(18), Decimal("1.80")),)),
+    )
+    stored = evolve(invoice, lines=lines)
+    with backend.factory() as uow:
+        uow.invoices.update(stored)
+        uow.commit()
+    with backend.factory() as uow:
+        assert uow.invoices.get(invoice.id) == stored
+        assert uow.invoices.get_by_order(invoice.order_id) == stored
+        assert uow.invoices.get_for_update(invoice.id) == stored
+        assert uow.invoices.get_for_update("missing") is None
 
 
 def test_second_invoice_for_an_order_conflicts(backend: Backend) -> None:  # noqa: F811
@@ -96,6 +121,31 @@ def test_paid_invoice_credit_notes_are_linked_numbered_and_negative(backend: Bac
     assert view.invoice.status is S.PAID and view.invoice.paid_at == NOW
     _, total = list_invoices(backend.factory, InvoiceFilter(now=NOW))
     assert total == 1  # credit notes are not invoices
+
+
+def test_several_credit_notes_read_back_in_order_each_with_its_own_line(
+    backend: Backend,  # noqa: F811
+) -> None:
+    invoice = issue(backend, backend.order())
+    for status in (S.SENT, S.PAID):
+        change_status(backend.factory, invoice.id, status, NOW, "admin-1")
+    for delivered in (600, 0):
+        with backend.factory() as uow:
+            adjust_for_order_outcome(uow, invoice.order_id, 1000, delivered, NOW, GST)
+            uow.commit()
+    notes = get_invoice(backend.factory, invoice.id).credit_notes
+    assert [(n.number, n.lines[0].quantity, n.total, [(t.name, t.amount) for t in n.taxes])
+            for n in notes] == [
+        ("CN/26-27/000001", 400, Decimal("-47.20"), [("IGST", Decimal("-7.20"))]),
+        ("CN/26-27/000002", 600, Decimal("-70.80"), [("IGST", Decimal("-10.80"))])]
+    assert all(len(n.lines) == 1 for n in notes)
+    other = issue(backend, backend.order())
+    with backend.factory() as uow:
+        invoice_now = uow.invoices.get(invoice.id)
+        assert uow.invoices.get_with_credit_notes(invoice.id) == (invoice_now, list(notes))
+        assert uow.invoices.get_with_credit_notes(other.id) == (other, [])
+        assert uow.invoices.get_with_credit_notes(notes[0].id) is None  # not an invoice
+        assert uow.invoices.get_with_credit_notes("missing") is None
 
 
 def test_listing_filters_by_status_overdue_company_and_dates(backend: Backend) -> None:  # noqa: F811

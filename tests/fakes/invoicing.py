@@ -70,6 +70,10 @@ class _Invoices:
     def get_for_update(self, invoice_id: str) -> Invoice | None:
         return self.get(invoice_id)
 
+    def get_with_credit_notes(self, invoice_id: str) -> tuple[Invoice, list[CreditNote]] | None:
+        invoice = self.get(invoice_id)
+        return None if invoice is None else (invoice, _CreditNotes(self._s).for_invoice(invoice_id))
+
     def update(self, invoice: Invoice) -> None:
         assert invoice.id in self._s.invoices
         self._s.invoices[invoice.id] = copy.deepcopy(invoice)

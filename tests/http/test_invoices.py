@@ -64,9 +64,10 @@ def test_create_for_an_order_prices_it_and_renders_money_as_strings(
     assert invoice["status"] == "draft" and invoice["currency"] == "INR"
     assert invoice["issuedAt"] == "2026-11-24T10:51:41Z"
     assert invoice["dueAt"] == "2026-12-01T10:51:41Z" and invoice["paidAt"] is None
+    # 1000 x 0.07998 = 79.98: the unit price multiplies back to the amount (not 0.08 = 80.00)
     assert invoice["lines"] == [{
         "description": "Instagram Followers [Refill 30D]", "quantity": 1000,
-        "unitPrice": "0.08", "amount": "79.98", "sac": None, "taxes": []}]
+        "unitPrice": "0.07998", "amount": "79.98", "sac": None, "taxes": []}]
     assert invoice["taxes"] == [] and invoice["buyer"]["name"] == "Café Ünïcode Pvt. Ltd."
     again = client.simulate_post(f"{BASE}/order/{order_id}", json={}, headers=auth_headers)
     assert_problem(again, 409, "conflict")

@@ -18,6 +18,7 @@ from social_scale_core.invoicing.pricing import (
     priced,
     prorated_cost,
 )
+from social_scale_core.money import price_per
 
 costs = st.decimals(min_value=Decimal(0), max_value=Decimal("99999.99999999"), places=8)
 multipliers = st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(1000), places=4)
@@ -141,3 +142,33 @@ def test_multiplier_out_of_range_or_too_precise_is_refused(bad: str) -> None:
 @pytest.mark.parametrize("good", ["0.0001", "1", "8", "2.5", "1000"])
 def test_multiplier_in_range_is_kept(good: str) -> None:
     assert check_multiplier(Decimal(good)) == Decimal(good)
+
+
+def half_up(value: Fraction, places: int) -> Fraction:
+    """Independent reference: round to `places` decimals, ties away from zero."""
+    scaled = abs(value) * 10**places
+    floor = scaled.numerator // scaled.denominator
+    rounded = Fraction(floor + (1 if scaled - floor >= Fraction(1, 2) else 0), 10**places)
+    return rounded if value >= 0 else -rounded
+
+
+@given(amount=st.decimals(min_value=Decimal("-9999999.99"), max_value=Decimal("9999999.99"),
+                          places=2),
+       quantity=st.integers(min_value=1, max_value=10**9), units=st.sampled_from([1, 1000]))
+def test_a_line_price_multiplies_back_to_the_amount_with_the_fewest_decimals(
+    amount: Decimal, quantity: int, units: int,
+) -> None:
+    price = price_per(amount, quantity, units)
+    assert half_up(Fraction(price) * quantity / units, 2) == Fraction(amount)
+    places = -int(price.as_tuple().exponent)
+    assert places >= 2
+    if places > 2:  # one decimal fewer would not do
+        shorter = half_up(Fraction(amount) * units / quantity, places - 1)
+        assert half_up(shorter * quantity / units, 2) != Fraction(amount)
+
+
+def test_the_known_defect_1000_units_for_149_31() -> None:
+    assert price_per(Decimal("149.31"), 1000) == Decimal("0.14931")  # not 0.1493 (= 149.30)
+    assert price_per(Decimal("149.31"), 1000, 1000) == Decimal("149.31")
+    assert price_per(Decimal("100.00"), 1500, 1000) == Decimal("66.667")  # 66.67 gives 100.01
+    assert price_per(Decimal("79.98"), 0) == Decimal(0)

@@ -36,6 +36,25 @@ def order_cost(rate_per_thousand: Decimal, quantity: int) -> Decimal:
     return rate_per_thousand * quantity / PER_THOUSAND
 
 
+def price_per(amount: Decimal, quantity: int, units: int = 1) -> Decimal:
+    """The price of `units` units on a line of `quantity` units costing `amount` (cents).
+
+    It has the fewest decimals (at least 2) for which quantity x price / units, rounded
+    half up to cents, gives `amount` back: a printed line then multiplies out, where
+    amount / quantity cut to a fixed 4 places may not (1000 x 0.1493 = 149.30, not 149.31).
+    A line of no units has a price of 0.
+    """
+    if quantity == 0:
+        return Decimal(0)
+    exact = amount * units / quantity
+    target = round_cents(amount)
+    for places in range(2, 20):
+        price = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if round_cents(price * quantity / units) == target:
+            return price
+    return exact
+
+
 def money_str(amount: Decimal, places: int = 2) -> str:
     """Render `amount` with at least `places` decimals and no exponent, dropping no digits."""
     exponent = amount.normalize().as_tuple().exponent

@@ -15,10 +15,10 @@ from social_scale_core.invoicing.model import (
     TaxLine,
     TaxMode,
 )
-from sqlalchemy import delete, insert, select
+from sqlalchemy import ColumnElement, Row, Select, and_, delete, insert, select
 from sqlalchemy.orm import Session
 
-from social_scale_adapters.db.invoice_tables import invoice_line_taxes, invoice_lines
+from social_scale_adapters.db.invoice_tables import invoice_line_taxes, invoice_lines, invoices
 
 INVOICE = "invoice"
 CREDIT_NOTE = "credit_note"
@@ -94,11 +94,13 @@ def to_credit_note(row: Any, lines: tuple[InvoiceLine, ...]) -> CreditNote:
     )
 
 
-def write_lines(session: Session, document_id: str, lines: Sequence[InvoiceLine]) -> None:
-    """Replace the document's lines and their taxes."""
-    session.execute(delete(invoice_line_taxes).where(
-        invoice_line_taxes.c.invoice_id == document_id))
-    session.execute(delete(invoice_lines).where(invoice_lines.c.invoice_id == document_id))
+def write_lines(session: Session, document_id: str, lines: Sequence[InvoiceLine],
+                *, new: bool = False) -> None:
+    """Replace the document's lines and their taxes (`new`: it has none yet)."""
+    if not new:
+        session.execute(delete(invoice_line_taxes).where(
+            invoice_line_taxes.c.invoice_id == document_id))
+        session.execute(delete(invoice_lines).where(invoice_lines.c.invoice_id == document_id))
     session.execute(insert(invoice_lines), [
         {"invoice_id": document_id, "position": i, "description": line.description,
          "sac": line.sac, "quantity": line.quantity, "unit_price": line.unit_price,
@@ -133,3 +135,42 @@ def read_lines(session: Session, ids: Iterable[str]) -> dict[str, tuple[InvoiceL
             amount=r.amount, sac=r.sac, taxes=tuple(taxes[(r.invoice_id, r.position)]),
         ))
     return {key: tuple(value) for key, value in lines.items()}
+
+
+_L, _T = invoice_lines.c, invoice_line_taxes.c
+_JOINED = invoices.outerjoin(invoice_lines, _L.invoice_id == invoices.c.id).outerjoin(
+    invoice_line_taxes, and_(_T.invoice_id == _L.invoice_id, _T.line_position == _L.position))
+
+
+def select_with_lines(
+    *where: ColumnElement[bool], order_by: Sequence[ColumnElement[Any]] = (),
+) -> Select[Any]:
+    """Documents with their lines and taxes in one round trip: a row per (line, tax).
+
+    Read the result with `grouped`. No LIMIT here: it would cut documents' lines apart.
+    """
+    return (
+        select(invoices, _L.position.label("l_position"), _L.description.label("l_description"),
+               _L.sac.label("l_sac"), _L.quantity.label("l_quantity"),
+               _L.unit_price.label("l_unit_price"), _L.amount.label("l_amount"),
+               _T.name.label("t_name"), _T.rate.label("t_rate"), _T.amount.label("t_amount"))
+        .select_from(_JOINED).where(*where)
+        .order_by(*order_by, invoices.c.id, _L.position, _T.position)
+    )
+
+
+def grouped(rows: Iterable[Row[Any]]) -> list[tuple[Row[Any], tuple[InvoiceLine, ...]]]:
+    """Each document's row and its lines, from the rows of `select_with_lines`, in order."""
+    docs: dict[str, tuple[Row[Any], dict[int, tuple[Row[Any], list[TaxLine]]]]] = {}
+    for r in rows:
+        lines = docs.setdefault(r.id, (r, {}))[1]
+        if r.l_position is None:
+            continue
+        taxes = lines.setdefault(r.l_position, (r, []))[1]
+        if r.t_name is not None:
+            taxes.append(TaxLine(r.t_name, r.t_rate, r.t_amount))
+    return [(row, tuple(
+        InvoiceLine(description=r.l_description, quantity=r.l_quantity,
+                    unit_price=r.l_unit_price, amount=r.l_amount, sac=r.l_sac,
+                    taxes=tuple(taxes))
+        for r, taxes in lines.values())) for row, lines in docs.values()]

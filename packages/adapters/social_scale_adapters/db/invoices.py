@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from social_scale_core.errors import Conflict
 from social_scale_core.invoicing.model import (
     CreditNote,
@@ -12,7 +10,7 @@ from social_scale_core.invoicing.model import (
     InvoiceStatus,
 )
 from social_scale_core.invoicing.ports import InvoiceFilter
-from sqlalchemy import ColumnElement, Select, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,8 +19,10 @@ from social_scale_adapters.db.invoice_mapping import (
     CREDIT_NOTE,
     INVOICE,
     credit_note_columns,
+    grouped,
     invoice_columns,
     read_lines,
+    select_with_lines,
     to_credit_note,
     to_invoice,
     write_lines,
@@ -43,29 +43,42 @@ class SqlInvoiceRepository:
         row = {"id": invoice.id, "kind": INVOICE, "number": invoice.number,
                **invoice_columns(invoice)}
         try:
-            self._session.execute(insert(invoices).values(row))
+            self._session.execute(insert(invoices), row)  # constant statement: cached
         except IntegrityError as exc:
             # PostgreSQL names the constraint, SQLite the column; a foreign-key failure
             # (no such order) is neither and stays an error.
             if any(key in str(exc.orig) for key in ("uq_invoices_order_id", "invoices.order_id")):
                 raise Conflict("This order already has an invoice.") from None
             raise
-        write_lines(self._session, invoice.id, invoice.lines)
+        write_lines(self._session, invoice.id, invoice.lines, new=True)
 
-    def _one(self, stmt: Select[Any]) -> Invoice | None:
-        row = self._session.execute(stmt.where(invoices.c.kind == INVOICE)).first()
-        if row is None:
-            return None
-        return to_invoice(row, read_lines(self._session, [row.id]).get(row.id, ()))
+    def _one(self, where: ColumnElement[bool], lock: bool = False) -> Invoice | None:
+        """The invoice with its lines in one query (locking only its `invoices` row)."""
+        stmt = select_with_lines(invoices.c.kind == INVOICE, where)
+        found = grouped(self._session.execute(
+            stmt.with_for_update(of=invoices) if lock else stmt))
+        return to_invoice(*found[0]) if found else None
 
     def get(self, invoice_id: str) -> Invoice | None:
-        return self._one(select(invoices).where(invoices.c.id == invoice_id))
+        return self._one(invoices.c.id == invoice_id)
 
     def get_by_order(self, order_id: str) -> Invoice | None:
-        return self._one(select(invoices).where(invoices.c.order_id == order_id))
+        return self._one(invoices.c.order_id == order_id)
 
     def get_for_update(self, invoice_id: str) -> Invoice | None:
-        return self._one(select(invoices).where(invoices.c.id == invoice_id).with_for_update())
+        return self._one(invoices.c.id == invoice_id, lock=True)
+
+    def get_with_credit_notes(self, invoice_id: str) -> tuple[Invoice, list[CreditNote]] | None:
+        """One query: the invoice's row and its credit notes' rows, with all their lines."""
+        c = invoices.c
+        found = grouped(self._session.execute(select_with_lines(
+            or_(and_(c.id == invoice_id, c.kind == INVOICE),
+                and_(c.credited_invoice_id == invoice_id, c.kind == CREDIT_NOTE)),
+            order_by=(c.kind != INVOICE, c.issued_at, c.number))))
+        if not found or found[0][0].kind != INVOICE:
+            return None
+        (row, lines), notes = found[0], found[1:]
+        return to_invoice(row, lines), [to_credit_note(r, ls) for r, ls in notes]
 
     def update(self, invoice: Invoice) -> None:
         self._session.execute(
@@ -122,13 +135,10 @@ class SqlCreditNoteRepository:
         write_lines(self._session, note.id, note.lines)
 
     def for_invoice(self, invoice_id: str) -> list[CreditNote]:
-        rows = self._session.execute(
-            select(invoices).where(invoices.c.kind == CREDIT_NOTE,
-                                   invoices.c.credited_invoice_id == invoice_id)
-            .order_by(invoices.c.issued_at, invoices.c.number)
-        ).all()
-        lines = read_lines(self._session, [r.id for r in rows])
-        return [to_credit_note(r, lines.get(r.id, ())) for r in rows]
+        rows = self._session.execute(select_with_lines(
+            invoices.c.kind == CREDIT_NOTE, invoices.c.credited_invoice_id == invoice_id,
+            order_by=(invoices.c.issued_at, invoices.c.number)))
+        return [to_credit_note(row, lines) for row, lines in grouped(rows)]
 
 
 class SqlNumberSeries:
@@ -156,11 +166,12 @@ class SqlInvoiceHistory:
         self._session = session
 
     def record(self, entry: HistoryEntry) -> None:
-        self._session.execute(insert(invoice_history).values(
-            invoice_id=entry.invoice_id, at=entry.at, actor=entry.actor, action=entry.action,
-            old_status=entry.old_status, new_status=entry.new_status,
-            old_total=entry.old_total, new_total=entry.new_total, note=entry.note,
-        ))
+        self._session.execute(insert(invoice_history), {
+            "invoice_id": entry.invoice_id, "at": entry.at, "actor": entry.actor,
+            "action": entry.action, "old_status": entry.old_status,
+            "new_status": entry.new_status, "old_total": entry.old_total,
+            "new_total": entry.new_total, "note": entry.note,
+        })
 
     def for_invoice(self, invoice_id: str) -> list[HistoryEntry]:
         rows = self._session.execute(

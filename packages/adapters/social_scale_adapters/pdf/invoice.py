@@ -6,26 +6,28 @@ the agency's business, not the client's.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from social_scale_core.invoicing.model import BillingParty, CreditNote, Invoice, TaxMode
 from social_scale_core.money import money_str
 
 from social_scale_adapters.pdf.fonts import InvoiceFont, find_font
+from social_scale_adapters.pdf.sheet import Cell, Sheet, Style
 
 SYMBOLS = {"INR": "₹"}
 GREY = colors.HexColor("#555555")
 RULE = colors.HexColor("#bbbbbb")
+BODY = Style(9, 12)
+SMALL = Style(8, 12, GREY)
+TITLE = Style(18, 22)
+WIDTH = 174 * mm  # between the margins
+# A line's rate is shown per 1,000 units, as the panel quotes its services: with as many
+# decimals as it takes for quantity x rate / 1000 to give the line's amount as printed.
+PER = 1000
 
 
 def indian_grouping(digits: str) -> str:
@@ -53,43 +55,38 @@ def _rate(rate: Decimal) -> str:
 
 
 class ReportlabInvoiceRenderer:
-    """InvoiceRenderer with reportlab's platypus; dates shown in the invoicing time zone."""
+    """InvoiceRenderer drawing on a reportlab canvas; dates shown in the invoicing time zone."""
 
     def __init__(self, font: InvoiceFont, zone: tzinfo) -> None:
         self._font = font
         self._zone = zone
-        self._body = ParagraphStyle("body", fontName=font.name, fontSize=9, leading=12)
-        self._small = ParagraphStyle("small", parent=self._body, fontSize=8, textColor=GREY)
-        self._title = ParagraphStyle("title", parent=self._body, fontSize=18, leading=22)
-        self._right = ParagraphStyle("right", parent=self._body, alignment=TA_RIGHT)
 
     def render(self, invoice: Invoice, credit_notes: Sequence[CreditNote], now: datetime) -> bytes:
-        buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-            bottomMargin=16 * mm, title=f"Invoice {invoice.number}",
-            author=self._text(invoice.seller.name), subject=f"Invoice {invoice.number}",
-        )
-        story = [
-            self._p("TAX INVOICE" if invoice.tax_mode is TaxMode.GST else "INVOICE", self._title),
-            Spacer(1, 4 * mm), self._header(invoice, now), Spacer(1, 6 * mm),
-            *self._party_block("Bill to", invoice.buyer), Spacer(1, 6 * mm),
-            self._lines(invoice), Spacer(1, 4 * mm), self._totals(invoice, credit_notes),
-            Spacer(1, 8 * mm), self._p(self._footer(invoice), self._small),
-        ]
-        doc.build(story)
-        return buffer.getvalue()
+        sheet = Sheet(self._font.name, f"Invoice {invoice.number}",
+                      self._text(invoice.seller.name))
+        gst = invoice.tax_mode is TaxMode.GST
+        sheet.row([Cell("TAX INVOICE" if gst else "INVOICE", 0, WIDTH, TITLE)], pad=0)
+        sheet.space(4 * mm)
+        self._header(sheet, invoice, now)
+        sheet.space(6 * mm)
+        sheet.row([Cell("Bill to", 0, WIDTH, SMALL)], pad=0)
+        sheet.row([self._party(invoice.buyer, 0, WIDTH)], pad=0)
+        sheet.space(6 * mm)
+        self._lines(sheet, invoice)
+        sheet.space(4 * mm)
+        self._totals(sheet, invoice, credit_notes)
+        sheet.space(8 * mm)
+        sheet.paragraph(self._footer(invoice), SMALL)
+        return sheet.finish()
 
     def _text(self, value: str | None) -> str:
         return self._font.printable(value or "")
 
-    def _p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(escape(self._text(text)), style or self._body)
-
     def _date(self, moment: datetime | None) -> str:
         return moment.astimezone(self._zone).strftime("%d %b %Y") if moment else "-"
 
-    def _party_lines(self, party: BillingParty) -> list[str]:
+    def _party(self, party: BillingParty, x: float, width: float) -> Cell:
+        """Name, address, GSTIN, state code and email, one to a line (wrapped if long)."""
         lines = [party.name, party.address or ""]
         if party.gstin:
             lines.append(f"GSTIN: {party.gstin}")
@@ -97,16 +94,10 @@ class ReportlabInvoiceRenderer:
             lines.append(f"State code: {party.gst_state}")
         if party.email:
             lines.append(party.email)
-        return [line for line in lines if line]
+        return Cell("\n".join(t for t in map(self._text, lines) if t), x, width, BODY)
 
-    def _block(self, lines: Sequence[str]) -> Paragraph:
-        """Several lines in one paragraph, each cleaned and escaped."""
-        return Paragraph("<br/>".join(escape(self._text(t)) for t in lines), self._body)
-
-    def _party_block(self, title: str, party: BillingParty) -> list[Paragraph]:
-        return [self._p(title, self._small), self._block(self._party_lines(party))]
-
-    def _header(self, invoice: Invoice, now: datetime) -> Table:
+    def _header(self, sheet: Sheet, invoice: Invoice, now: datetime) -> None:
+        """The seller on the left; number, dates, status and place of supply on the right."""
         meta = [("Invoice no.", invoice.number), ("Invoice date", self._date(invoice.issued_at)),
                 ("Due date", self._date(invoice.due_at)),
                 ("Status", invoice.status_at(now).value.upper())]
@@ -114,41 +105,49 @@ class ReportlabInvoiceRenderer:
             meta.append(("Paid on", self._date(invoice.paid_at)))
         if invoice.tax_mode is TaxMode.GST and invoice.buyer.gst_state:
             meta.append(("Place of supply", f"State code {invoice.buyer.gst_state}"))
-        seller = self._block(self._party_lines(invoice.seller))
-        right = Table([[self._p(k, self._small), self._p(v, self._right)] for k, v in meta],
-                      colWidths=[28 * mm, 44 * mm])
-        table = Table([[seller, right]], colWidths=[102 * mm, 72 * mm])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (0, 0), 0),
-                                   ("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
-        return table
+        top = sheet.y
+        sheet.row([self._party(invoice.seller, 0, 102 * mm)], pad=0)
+        left_bottom, sheet.y = sheet.y, top
+        for key, value in meta:
+            sheet.row([Cell(key, 102 * mm, 28 * mm, SMALL),
+                       Cell(self._text(value), 130 * mm, 44 * mm, BODY, "right")])
+        sheet.y = min(sheet.y, left_bottom)
 
-    def _lines(self, invoice: Invoice) -> Table:
+    def _lines(self, sheet: Sheet, invoice: Invoice) -> None:
+        """The lines table; its head is repeated on every page it runs onto."""
         taxed = invoice.tax_mode is TaxMode.GST
-        head = ["#", "Description", *(["SAC"] if taxed else []), "Qty", "Unit price", "Amount"]
-        head_right = ParagraphStyle("head_right", parent=self._small, alignment=TA_RIGHT)
-        rows = [[self._p(h, head_right if n >= len(head) - 3 else self._small)
-                 for n, h in enumerate(head)]]
-        for i, line in enumerate(invoice.lines, start=1):
-            cells = [str(i), line.description, *([line.sac or ""] if taxed else []),
-                     f"{line.quantity:,}", format_money(line.unit_price, invoice.currency, 4),
-                     format_money(line.amount, invoice.currency)]
-            rows.append([self._p(c, self._right if n >= len(cells) - 3 else self._body)
-                         for n, c in enumerate(cells)])
-        widths = [8 * mm, (84 if taxed else 100) * mm, *([16 * mm] if taxed else []),
-                  20 * mm, 22 * mm, 24 * mm]
-        table = Table(rows, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
-                                   ("LINEBELOW", (0, -1), (-1, -1), 0.8, RULE),
-                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        return table
+        widths = [8, 78 if taxed else 94, *([16] if taxed else []), 20, 28, 24]
+        xs = [sum(widths[:n]) * mm for n in range(len(widths))]
+        right = len(widths) - 3
 
-    def _totals(self, invoice: Invoice, notes: Sequence[CreditNote]) -> Table:
+        def cells(texts: Sequence[str], style: Style) -> list[Cell]:
+            return [Cell(t, x, w * mm, style, "right" if n >= right else "left")
+                    for n, (t, x, w) in enumerate(zip(texts, xs, widths, strict=True))]
+
+        head = ["#", "Description", *(["SAC"] if taxed else []), "Qty",
+                f"Rate per {PER:,}", "Amount"]
+
+        def draw_head() -> None:
+            sheet.row(cells(head, SMALL))
+            sheet.rule(RULE)
+
+        draw_head()
+        sheet.on_new_page = draw_head
+        for i, line in enumerate(invoice.lines, start=1):
+            sheet.row(cells([str(i), self._text(line.description),
+                             *([self._text(line.sac)] if taxed else []), f"{line.quantity:,}",
+                             format_money(line.price_per(PER), invoice.currency),
+                             format_money(line.amount, invoice.currency)], BODY))
+        sheet.on_new_page = None
+        sheet.rule(RULE)
+
+    def _totals(self, sheet: Sheet, invoice: Invoice, notes: Sequence[CreditNote]) -> None:
         cur = invoice.currency
         taxable = "Taxable value" if invoice.tax_mode is TaxMode.GST else "Subtotal"
         rows = [(taxable, format_money(invoice.subtotal, cur))]
         rows += [(f"{t.name} @ {_rate(t.rate)}", format_money(t.amount, cur))
                  for t in invoice.taxes]
+        total_row = len(rows)
         rows.append((f"Total ({cur})", format_money(invoice.total, cur)))
         for note in notes:
             rows.append((f"Credit note {note.number} ({self._date(note.issued_at)})",
@@ -156,11 +155,12 @@ class ReportlabInvoiceRenderer:
         if notes:
             balance = invoice.total + sum((n.total for n in notes), Decimal(0))
             rows.append(("Net payable after credit notes", format_money(balance, cur)))
-        table = Table([[self._p(k, self._right), self._p(v, self._right)] for k, v in rows],
-                      colWidths=[120 * mm, 54 * mm])
-        total_row = len(invoice.taxes) + 1
-        table.setStyle(TableStyle([("LINEABOVE", (0, total_row), (-1, total_row), 0.8, RULE)]))
-        return table
+        sheet.room(len(rows) * (BODY.leading + 6))  # the totals stay on one page
+        for n, (label, value) in enumerate(rows):
+            if n == total_row:
+                sheet.rule(RULE)
+            sheet.row([Cell(self._text(label), 0, 120 * mm, BODY, "right"),
+                       Cell(self._text(value), 120 * mm, 54 * mm, BODY, "right")])
 
     def _footer(self, invoice: Invoice) -> str:
         parts = [f"Amounts in {invoice.currency}."]
@@ -169,7 +169,7 @@ class ReportlabInvoiceRenderer:
             if invoice.tax_inclusive:
                 parts.append("Prices include GST.")
         parts.append(f"Please quote {invoice.number} with your payment.")
-        return " ".join(parts)
+        return self._text(" ".join(parts))
 
 
 def make_invoice_renderer(font_path: str | None, zone: tzinfo) -> ReportlabInvoiceRenderer:

@@ -64,10 +64,11 @@ class InvoiceView:
 def get_invoice(uow_factory: UowFactory, invoice_id: str) -> InvoiceView:
     """One invoice and its credit notes; NotFound if there is none."""
     with uow_factory() as uow:
-        invoice = uow.invoices.get(invoice_id)
-        if invoice is None:
-            raise NotFound("No such invoice.")
-        return InvoiceView(invoice, tuple(uow.credit_notes.for_invoice(invoice_id)))
+        found = uow.invoices.get_with_credit_notes(invoice_id)
+    if found is None:
+        raise NotFound("No such invoice.")
+    invoice, notes = found
+    return InvoiceView(invoice, tuple(notes))
 
 
 def list_invoices(uow_factory: UowFactory, query: InvoiceFilter) -> tuple[list[Invoice], int]:

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from attrs import define, field, frozen
 
+from social_scale_core.money import price_per
+
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 SAC_ADVERTISING = "998361"  # SAC for advertising services (social-media promotion)
 DEFAULT_MULTIPLIER = Decimal(8)
@@ -73,7 +75,8 @@ class TaxLine:
 
 @frozen
 class InvoiceLine:
-    """`amount` is the taxable value; `unit_price` is amount / quantity, shown to 4 places."""
+    """`amount` is the taxable value; `unit_price` is amount / quantity cut to 4 places, as
+    stored. Documents show `price_per(...)`, which multiplies back to `amount`."""
 
     description: str
     quantity: int
@@ -85,6 +88,10 @@ class InvoiceLine:
     @property
     def tax_total(self) -> Decimal:
         return sum((t.amount for t in self.taxes), Decimal(0))
+
+    def price_per(self, units: int = 1) -> Decimal:
+        """The price of `units` units such that quantity x it / units rounds to `amount`."""
+        return price_per(self.amount, self.quantity, units)
 
 
 def sum_taxes(lines: tuple[InvoiceLine, ...]) -> tuple[TaxLine, ...]:

@@ -43,6 +43,10 @@ class InvoiceRepository(Protocol):
 
     def get_by_order(self, order_id: str) -> Invoice | None: ...
 
+    def get_with_credit_notes(self, invoice_id: str) -> tuple[Invoice, list[CreditNote]] | None:
+        """The invoice and its credit notes (oldest first), read at once (one SQL query)."""
+        ...
+
     def get_for_update(self, invoice_id: str) -> Invoice | None:
         """Like `get`, but locks the row until the transaction ends (no lost updates)."""
         ...

@@ -41,7 +41,9 @@ class TaxOut(OutModel):
 class LineOut(OutModel):
     description: str
     quantity: int
-    unit_price: InvoiceMoney
+    unit_price: InvoiceMoney = Field(
+        description="amount / quantity, with as many decimals as quantity x unitPrice needs "
+                    "to round (half up, to cents) to amount")
     amount: InvoiceMoney = Field(description="the taxable value of the line")
     sac: str | None = Field(None, description="SAC code when GST applies")
     taxes: list[TaxOut]
@@ -49,7 +51,7 @@ class LineOut(OutModel):
     @classmethod
     def of(cls, line: InvoiceLine) -> LineOut:
         return cls(description=line.description, quantity=line.quantity,
-                   unit_price=line.unit_price, amount=line.amount, sac=line.sac,
+                   unit_price=line.price_per(1), amount=line.amount, sac=line.sac,
                    taxes=[TaxOut.of(t) for t in line.taxes])
 
 
