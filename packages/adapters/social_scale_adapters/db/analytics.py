@@ -24,7 +24,6 @@ from sqlalchemy import (
     case,
     func,
     literal,
-    or_,
     select,
     type_coerce,
     union_all,
@@ -34,7 +33,6 @@ from sqlalchemy.orm import Session
 from social_scale_adapters.db.analytics_sql import (
     VOID,
     facts,
-    grouped,
     inv,
     order_filter,
     order_revenue,
@@ -44,9 +42,8 @@ from social_scale_adapters.db.analytics_sql import (
 from social_scale_adapters.db.companies import companies
 from social_scale_adapters.db.invoice_mapping import INVOICE
 from social_scale_adapters.db.order_table import orders
-from social_scale_adapters.db.rollup import expanded, fine_facts
-from social_scale_adapters.db.rollup_periods import in_span, partial_filter, plan
-from social_scale_adapters.db.rollup_tables import analytics_deltas, analytics_rollup
+from social_scale_adapters.db.rollup import STATS_DIMS
+from social_scale_adapters.db.rollup_read import period_rows
 from social_scale_adapters.db.types import Money as MoneyType
 
 _DIMENSIONS = ("status", "network", "service", "month")
@@ -104,12 +101,14 @@ class SqlAnalyticsReader:
             select(c.id, c.name, c.deleted_at).order_by(c.name, c.id).limit(limit).offset(offset)
         ).all()
         ids = [row.id for row in page]
-        where = order_filter(period, company_ids=ids)
-        figures = figures_by(
-            self._session.execute(grouped({"company_id": orders.c.company_id}, where)),
-            lambda row: row.company_id,
-        )
-        services, networks = self._usage(where)
+        figures: dict[str, Figures] = {}
+        if ids:
+            src = union_all(*period_rows(self._dialect, period, ("company",), ids)).cte("src")
+            figures = figures_by(self._session.execute(
+                _sums(src, literal("company", String), src.c.key, literal(None, String),
+                      [src.c.key])),
+                lambda row: row.key)
+        services, networks = self._usage(order_filter(period, company_ids=ids))
         return [
             CompanyAnalytics(
                 company_id=row.id, name=row.name, deleted=row.deleted_at is not None,
@@ -121,41 +120,24 @@ class SqlAnalyticsReader:
 
     def _usage(self, where: Sequence[ColumnElement[bool]]
                ) -> tuple[dict[str, int], dict[str, list[str]]]:
+        """Services and networks each company used: one pass over its orders, read off
+        the covering index (company_id, created_at) INCLUDE (network, service_id)."""
         o = orders.c
-        services: dict[str, int] = {
-            company_id: int(n) for company_id, n in self._session.execute(
-                select(o.company_id, func.count(o.service_id.distinct()))
-                .where(*where).group_by(o.company_id))
-        }
-        networks: dict[str, list[str]] = defaultdict(list)
-        for company_id, network in self._session.execute(
-            select(o.company_id, o.network).where(*where).distinct()
-            .order_by(o.company_id, o.network)
+        services: dict[str, set[int]] = defaultdict(set)
+        networks: dict[str, set[str]] = defaultdict(set)
+        for company_id, network, service_id in self._session.execute(
+            select(o.company_id, o.network, o.service_id).where(*where).distinct()
         ):
-            networks[company_id].append(network)
-        return services, networks
+            services[company_id].add(service_id)
+            networks[company_id].add(network)
+        return ({k: len(v) for k, v in services.items()},
+                {k: sorted(v) for k, v in networks.items()})
 
     def stats(self, period: Period) -> Stats:
         """From the rollup and the pending deltas for the whole months and days of the
         period, and from the orders themselves for its partial days (`rollup_periods`):
         a few thousand rows, whatever the number of orders."""
-        p = plan(period)
-        r, d = analytics_rollup, analytics_deltas
-        buckets = [and_(r.c.grain == "month", *in_span(r.c.bucket, p.months, "%Y-%m"))
-                   ] if p.months else []
-        buckets += [and_(r.c.grain == "day", *in_span(r.c.bucket, span, "%Y-%m-%d"))
-                    for span in p.days]
-        parts: list[Any] = []
-        if buckets:
-            parts += expanded(select(r).where(or_(*buckets)).subquery(), rollup=True)
-        if p.whole_days:
-            parts += expanded(
-                select(d).where(*in_span(d.c.day, p.whole_days, "%Y-%m-%d")).subquery())
-        edges = partial_filter(p.partial)
-        if edges is not None:
-            # Computed once (the three dimensions read it): MATERIALIZED.
-            parts += expanded(fine_facts(self._dialect, [edges]).cte("edges")
-                              .prefix_with("MATERIALIZED"))
+        parts = period_rows(self._dialect, period, STATS_DIMS)
         src = union_all(*parts).cte("src").prefix_with("MATERIALIZED")
         none = literal(None, String)
         rows = self._session.execute(union_all(

@@ -70,7 +70,9 @@ orders = Table(
     Column("last_checked_at", UTCDateTime(), nullable=True),
     # The background sync's lease (issue 6, `db/sync_claims.py`); migration 0007.
     Column("sync_claimed_until", UTCDateTime(), nullable=True),
-    Index("ix_orders_company_id_created_at", "company_id", "created_at"),
+    # A company's orders by time; network and service ride along so that the services and
+    # networks a company used are read off the index alone (migration 0008).
+    Index("ix_orders_company_usage", "company_id", "created_at", "network", "service_id"),
     Index("ix_orders_status_last_checked_at", "status", "last_checked_at"),
     Index("ix_orders_target_key", "target_key"),
     Index("ix_orders_created_at", "created_at"),

@@ -27,7 +27,8 @@ _EXPANDED = " UNION ALL ".join(
     + ", ".join(f"d.{m}" for m in MEASURES)
     + " FROM {source} AS d CROSS JOIN (SELECT 'month' AS grain UNION ALL SELECT 'day') AS g"
     for dim, key, label in (("status", "d.status", "NULL"), ("network", "d.network", "NULL"),
-                            ("service", "CAST(d.service_id AS VARCHAR(64))", "d.label")))
+                            ("service", "CAST(d.service_id AS VARCHAR(64))", "d.label"),
+                            ("company", "d.company_id", "NULL")))
 _UPSERT = (
     f"INSERT INTO analytics_rollup ({_KEY}, label, {_M}) "
     f"SELECT {_KEY}, max(label), {_SUM_M} FROM ({_EXPANDED}) AS e WHERE true "
@@ -70,8 +71,8 @@ def fine_facts(dialect: str, where: list[ColumnElement[bool]]) -> Select[Any]:
     """The facts of the orders matching `where`, summed per delta dimensions: what the
     deltas of those orders' whole history add up to."""
     o = orders.c
-    dims = {"day": day(dialect), "status": o.status, "network": o.network,
-            "service_id": o.service_id}
+    dims = {"day": day(dialect), "company_id": o.company_id, "status": o.status,
+            "network": o.network, "service_id": o.service_id}
     f = facts({**dims, "label": o.service_name}, where)
     keys = [f.c[name] for name in dims]
     return (select(*keys, func.max(f.c.label).label("label"), f.c.currency,
@@ -88,25 +89,27 @@ def rebuild(session: Session) -> None:
     session.execute(analytics_deltas.delete())
     session.execute(analytics_rollup.delete())
     fine = fine_facts(dialect, []).subquery()
-    cols = ["day", "currency", "status", "network", "service_id", "label", *MEASURES]
+    cols = ["day", "currency", "company_id", "status", "network", "service_id", "label",
+            *MEASURES]
     session.execute(analytics_deltas.insert().from_select(cols, select(*(fine.c[c] for c in cols))))
     fold(session.connection())
 
 
-def expanded(source: Any, *, rollup: bool = False) -> list[Select[Any]]:
-    """Rows (dim, key, month, currency, label, measures) of a delta-shaped source, or of
-    rollup rows."""
+STATS_DIMS = ("status", "network", "service")
+
+
+def expanded(source: Any, dims: tuple[str, ...], *, rollup: bool = False) -> list[Select[Any]]:
+    """Rows (dim, key, month, currency, label, measures) of `dims` from a delta-shaped
+    source, or from rollup rows."""
     s = source.c
     measures = [s[m] for m in MEASURES]
     if rollup:
         return [select(s.dim, s.key, func.substr(s.bucket, 1, 7).label("month"), s.currency,
-                       s.label, *measures)]
+                       s.label, *measures).where(s.dim.in_(dims))]
     null = literal(None, String)
     month = func.substr(s.day, 1, 7).label("month")
-    return [
-        select(literal("status", String).label("dim"), s.status.label("key"), month,
-               s.currency, null.label("label"), *measures),
-        select(literal("network", String), s.network, month, s.currency, null, *measures),
-        select(literal("service", String), cast(s.service_id, String(64)), month,
-               s.currency, s.label, *measures),
-    ]
+    keys = {"status": (s.status, null), "network": (s.network, null),
+            "service": (cast(s.service_id, String(64)), s.label),
+            "company": (s.company_id, null)}
+    return [select(literal(dim, String).label("dim"), keys[dim][0].label("key"), month,
+                   s.currency, keys[dim][1].label("label"), *measures) for dim in dims]

@@ -40,6 +40,7 @@ analytics_deltas = Table(
            autoincrement=True),
     Column("day", String(10), nullable=False),
     Column("currency", String(8), nullable=False),
+    Column("company_id", String(36), nullable=False),
     Column("status", String(16), nullable=False),
     Column("network", String(64), nullable=False),
     Column("service_id", Integer(), nullable=False),
@@ -47,13 +48,14 @@ analytics_deltas = Table(
     *_measures(),
 )
 
-# dim is 'status', 'network' or 'service'; month and total breakdowns sum the 'status' rows.
+# dim is 'status', 'network', 'service' or 'company' (GET /analytics); month and total
+# breakdowns sum the 'status' rows.
 analytics_rollup = Table(
     "analytics_rollup",
     metadata,
     Column("grain", String(5), primary_key=True),
     Column("dim", String(8), primary_key=True),
-    Column("key", String(64), primary_key=True),
+    Column("key", String(64), primary_key=True),  # a status, network, service id, company id
     Column("bucket", String(10), primary_key=True),
     Column("currency", String(8), primary_key=True),
     Column("label", Text(), nullable=True),

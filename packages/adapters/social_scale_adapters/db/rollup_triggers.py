@@ -10,7 +10,7 @@ a fresh aggregate. The statements differ between the two databases only in `_day
 
 from __future__ import annotations
 
-_COLUMNS = ("day, currency, status, network, service_id, label, "
+_COLUMNS = ("day, currency, company_id, status, network, service_id, label, "
             "rows, orders, units, real_cost, revenue")
 _INSERT = f"INSERT INTO analytics_deltas ({_COLUMNS}) "
 LIVE_INVOICE = "{i}.kind = 'invoice' AND {i}.status <> 'void'"
@@ -23,7 +23,8 @@ def _day(dialect: str, at: str) -> str:
 
 
 def _dims(dialect: str, o: str) -> str:
-    return (f"{_day(dialect, f'{o}.created_at')}, {{currency}}, {o}.status, {o}.network, "
+    return (f"{_day(dialect, f'{o}.created_at')}, {{currency}}, {o}.company_id, {o}.status, "
+            f"{o}.network, "
             f"{o}.service_id, {o}.service_name")
 
 
@@ -73,8 +74,8 @@ def invoice_revenue(dialect: str, r: str, sign: str) -> list[str]:
 
 
 ORDER_FIELDS = ("status", "charge", "cost", "quantity", "runs", "currency", "network",
-                "service_id", "service_name", "created_at")
-ORDER_DIMS = ("status", "network", "service_id", "service_name", "created_at")
+                "service_id", "service_name", "created_at", "company_id")
+ORDER_DIMS = ("status", "network", "service_id", "service_name", "created_at", "company_id")
 INVOICE_FIELDS = ("kind", "status", "total", "currency", "order_id", "credited_invoice_id")
 
 

@@ -36,6 +36,7 @@ def upgrade() -> None:
                   primary_key=True, autoincrement=True),
         sa.Column("day", sa.String(10), nullable=False),
         sa.Column("currency", sa.String(8), nullable=False),
+        sa.Column("company_id", sa.String(36), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("network", sa.String(64), nullable=False),
         sa.Column("service_id", sa.Integer(), nullable=False),
@@ -55,6 +56,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("grain", "dim", "key", "bucket", "currency",
                                 name="pk_analytics_rollup"),
     )
+    op.create_index("ix_orders_company_usage", "orders",
+                    ["company_id", "created_at", "network", "service_id"])
+    op.drop_index("ix_orders_company_id_created_at", table_name="orders")
     bind = op.get_bind()
     for statement in create_statements(bind.dialect.name):
         op.execute(statement)
@@ -72,3 +76,5 @@ def downgrade() -> None:
         op.execute(statement)
     op.drop_table("analytics_rollup")
     op.drop_table("analytics_deltas")
+    op.create_index("ix_orders_company_id_created_at", "orders", ["company_id", "created_at"])
+    op.drop_index("ix_orders_company_usage", table_name="orders")
