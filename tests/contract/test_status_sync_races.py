@@ -83,7 +83,10 @@ def test_concurrent_syncs_of_one_order_adjust_its_invoice_once(pg_engine: Engine
 @pytest.mark.postgres
 def test_overlapping_batch_syncs_in_any_order_never_deadlock(pg_engine: Engine) -> None:
     """Found by the soak: batch syncs of the same orders listed in different orders (an
-    operator's `orders/status?orderIds=` and the worker) deadlocked on the order rows."""
+    operator's `orders/status?orderIds=` and the worker) deadlocked on the order rows.
+    A batch now applies its reports in one transaction that locks all its rows in one
+    statement, in id order; here such batches (ids shuffled) run against each other, and
+    beside single-order syncs, worker passes (claims, leases released) and placements."""
     sessions = make_session_factory(pg_engine)
     world = OrderWorld(lambda: SqlUnitOfWork(sessions))
     ids = []
@@ -93,7 +96,9 @@ def test_overlapping_batch_syncs_in_any_order_never_deadlock(pg_engine: Engine) 
         ids.append(placed.order.api_order_id)
     for api_id in ids[::3]:
         world.panel.set_status(api_id, "Partial", remains=10)
-    start = threading.Barrier(BATCHERS)
+    deps = SyncDeps(orders=world.ports, claims=world.uow,
+                    settings=SyncSettings(batch_size=20, concurrency=2))
+    start = threading.Barrier(BATCHERS + 4)
 
     def batch_sync(seed: int) -> int:
         rng = random.Random(seed)
@@ -101,8 +106,34 @@ def test_overlapping_batch_syncs_in_any_order_never_deadlock(pg_engine: Engine) 
         return sum(len(tracking.sync_orders(world.ports, rng.sample(ids, 20)))
                    for _ in range(4))
 
-    with ThreadPoolExecutor(max_workers=BATCHERS) as pool:
-        assert list(pool.map(batch_sync, range(BATCHERS))) == [4 * 20] * BATCHERS
+    def single_syncs(seed: int) -> int:
+        rng = random.Random(seed)
+        start.wait()
+        return sum(tracking.sync_order(world.ports, rng.choice(ids)).api_order_id is not None
+                   for _ in range(10))
+
+    def worker_passes() -> int:
+        start.wait()
+        synced = 0
+        for _ in range(3):
+            world.clock.advance(seconds=1)  # every order is due again
+            synced += sync_pass(deps)
+        return synced
+
+    def placements() -> int:
+        start.wait()
+        new = [place_order(world.ports, world.draft(quantity=200 + k), key=None).order
+               for k in range(5)]
+        return len(tracking.sync_orders(world.ports, [*ids[:10], *(
+            o.api_order_id for o in new if o.api_order_id is not None)]))
+
+    with ThreadPoolExecutor(max_workers=BATCHERS + 4) as pool:
+        batches = [pool.submit(batch_sync, seed) for seed in range(BATCHERS)]
+        singles = [pool.submit(single_syncs, seed) for seed in (100, 101)]
+        worker, placer = pool.submit(worker_passes), pool.submit(placements)
+        assert [b.result() for b in batches] == [4 * 20] * BATCHERS
+        assert [s.result() for s in singles] == [10, 10]
+        assert worker.result() > 0 and placer.result() == 15
     partial = [o for o in world.orders() if o.status is OrderStatus.PARTIAL]
     assert len(partial) == len(ids[::3])
     for order in partial:

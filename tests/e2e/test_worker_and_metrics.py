@@ -56,8 +56,9 @@ def test_metrics_add_up_across_gunicorn_workers(live_server: ServerFactory) -> N
 
 
 def test_the_worker_syncs_orders_placed_through_the_api(
-        live_server: ServerFactory, panel: Any, tmp_path: Path) -> None:
-    env = {"FAMPAGE_API_KEY": KEY, "FAMPAGE_BASE_URL": panel.url}
+        live_server: ServerFactory, panel: Any, tmp_path: Path, db_url: str) -> None:
+    """On SQLite and on PostgreSQL (where the worker syncs batches on several threads)."""
+    env = {"FAMPAGE_API_KEY": KEY, "FAMPAGE_BASE_URL": panel.url, "DATABASE_URL": db_url}
     base = live_server(**env)
     headers = _admin(base)
     company = httpx.post(f"{base}/api/v1/companies", json={"name": "Client"}).json()
@@ -74,8 +75,7 @@ def test_the_worker_syncs_orders_placed_through_the_api(
         placed.append(result.json()["order"])
     panel.simulator.state.set_status(placed[0]["apiOrderId"], "Completed")
     panel.simulator.state.set_status(placed[1]["apiOrderId"], "Partial", remains=40)
-    db = {"DATABASE_URL": f"sqlite:///{tmp_path / 'e2e0.db'}", "APP_ENV": "test",
-          "JWT_SECRET": E2E_SECRET, **env}
+    db = {"APP_ENV": "test", "JWT_SECRET": E2E_SECRET, "SYNC_CONCURRENCY": "3", **env}
     assert "synced 3 open orders" in _cli(tmp_path, db, "worker", "--once")
     orders = {o["id"]: o for o in httpx.get(f"{base}/api/v1/orders", headers=headers)
               .json()["items"]}

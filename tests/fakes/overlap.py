@@ -6,7 +6,8 @@
 
 Every `statuses` call registers its ids as in flight for its duration (stretched by
 `hold` seconds, to widen the window a race would need); an id already in flight is
-recorded in `overlaps`. Every other method is passed through to the wrapped provider.
+recorded in `overlaps`; `most_at_once` is the most `statuses` calls that ran together.
+Every other method is passed through to the wrapped provider.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class OverlapProbe:
         self.overlaps: list[int] = []
         self.asked: Counter[int] = Counter()
         self.batches: list[int] = []
+        self.most_at_once = 0
+        self._calls = 0
         self._in_flight: set[int] = set()
         self._lock = threading.Lock()
 
@@ -41,6 +44,8 @@ class OverlapProbe:
             self._in_flight |= ids
             self.asked.update(ids)
             self.batches.append(len(order_ids))
+            self._calls += 1
+            self.most_at_once = max(self.most_at_once, self._calls)
         try:
             time.sleep(self.hold)
             result: dict[int, PanelOrder | PanelOrderError] = self.inner.statuses(order_ids)
@@ -48,6 +53,7 @@ class OverlapProbe:
         finally:
             with self._lock:
                 self._in_flight -= ids
+                self._calls -= 1
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

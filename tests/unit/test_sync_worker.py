@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from social_scale_core.errors import ProviderUnavailable
+from social_scale_core.orders import tracking
 from social_scale_core.orders.placing import place_order
 from social_scale_core.provider import OrderStatus
 from social_scale_core.sync.worker import SyncDeps, SyncSettings, SyncWorker, sync_pass
 
+from tests.fakes.overlap import OverlapProbe
 from tests.order_world import OrderWorld
 
 
@@ -139,6 +141,66 @@ def test_the_worker_backs_off_while_the_panel_fails_and_recovers(world: OrderWor
     assert 27 <= worker.next_delay() <= 33
     assert all(o.last_checked_at is not None for o in world.orders())
 
+
+
+def test_concurrent_batches_sync_every_order_once(world: OrderWorld) -> None:
+    ids = place(world, 12)
+    probe = OverlapProbe(world.panel, hold=0.02)
+    world.with_ports(provider=probe)
+    assert sync_pass(deps(world, batch_size=2, concurrency=3)) == 12
+    assert probe.overlaps == [] and probe.largest_batch == 2
+    assert sorted(probe.asked) == sorted(ids) and set(probe.asked.values()) == {1}
+    assert probe.most_at_once >= 2  # the batches did run at the same time
+    assert all(o.last_checked_at == world.clock.now() for o in world.orders())
+
+
+def test_a_failing_panel_stops_every_thread_and_ends_their_leases(world: OrderWorld) -> None:
+    place(world, 9)
+    world.panel.fail("statuses", ProviderUnavailable("down"))
+    with pytest.raises(ProviderUnavailable):
+        sync_pass(deps(world, batch_size=2, concurrency=3))
+    world.panel.heal()
+    assert sync_pass(deps(world, batch_size=2, concurrency=3)) == 9
+
+
+def test_a_batch_asks_about_a_bounded_number_of_open_refills(world: OrderWorld) -> None:
+    """The panel has no many-refill call: one call per open refill, so a batch asks about
+    `refill_checks` of them at most; the others keep their status until a later pass."""
+    ids = place(world, 5)  # their service offers refills
+    for api_id in ids:
+        tracking.request_refill(world.ports, api_id)
+    for refill_id in world.panel.refills:
+        world.panel.set_refill_status(refill_id, "Completed")
+    fresh = []
+    for _ in range(3):
+        world.clock.advance(seconds=60)
+        assert sync_pass(deps(world, refill_checks=2)) == 5
+        fresh.append(sum(o.refill_status == "Completed" for o in world.orders()))
+    assert fresh == [2, 4, 5] and world.panel.calls["refill_status"] == 5
+    # Statuses asked for by id (`orders/status?orderIds=`) still refresh every open refill.
+    more = place(world, 3)
+    for api_id in more:
+        tracking.request_refill(world.ports, api_id)
+    world.panel.calls.clear()
+    tracking.sync_orders(world.ports, ids + more)
+    assert world.panel.calls["refill_status"] == 3
+
+
+def test_open_orders_are_claimed_before_cancels_awaiting_the_verdict(world: OrderWorld
+                                                                      ) -> None:
+    service = world.service_where(cancel=True).service_id
+    placed = [place_order(world.ports, world.draft(quantity=100 + k, service=service),
+                          key=None).order.api_order_id for k in range(3)]
+    assert None not in placed
+    canceled = placed[0]
+    assert canceled is not None
+    tracking.cancel_order(world.ports, canceled)
+    now = world.clock.now()
+    with world.uow() as uow:
+        first = uow.sync_claims.claim(2, now, now, now + timedelta(minutes=5))
+        rest = uow.sync_claims.claim(2, now, now, now + timedelta(minutes=5))
+        uow.commit()
+    assert first == sorted(placed[1:]) and rest == [canceled]
 
 
 def test_a_storage_failure_backs_off_instead_of_killing_the_worker(world: OrderWorld) -> None:

@@ -94,6 +94,35 @@ def test_many_statuses_with_ids_unknown_to_us_or_the_panel(world: OrderWorld) ->
     assert world.panel.calls["statuses"] == 1
 
 
+def test_one_order_refused_in_a_batch_does_not_hold_back_the_others(
+        world: OrderWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch is applied in one transaction; when a rule refuses one order's change,
+    the others are applied one by one and the refused one reports why."""
+    a, b, c = placed(world), placed(world), placed(world)
+    ids = [o.api_order_id for o in (a, b, c)]
+    assert all(ids)
+    for api_id in ids:
+        world.panel.set_status(api_id, "Partial", remains=100)  # type: ignore[arg-type]
+    settle = tracking.settle_invoice
+
+    def picky(uow, order, now, ports):  # type: ignore[no-untyped-def]
+        if order.id == b.id:
+            raise IllegalTransition("This invoice cannot change now.")
+        settle(uow, order, now, ports)
+
+    monkeypatch.setattr(tracking, "settle_invoice", picky)
+    results = tracking.sync_orders(world.ports, ids)  # type: ignore[arg-type]
+    assert results[b.api_order_id] == "This invoice cannot change now."  # type: ignore[index]
+    for done in (a, c):
+        synced = results[done.api_order_id]  # type: ignore[index]
+        assert isinstance(synced, Order) and synced.status is S.PARTIAL
+        invoice = world.invoice_of(done.id)
+        assert invoice is not None and invoice.billed_quantity == 900
+    with world.uow() as uow:
+        kept = uow.orders.get(b.id)
+    assert kept is not None and kept.status is S.PENDING  # its change rolled back
+
+
 def test_refill_is_refused_locally_when_the_service_has_none(world: OrderWorld) -> None:
     order = placed(world, 100, world.service_where(refill=False).service_id)
     assert order.api_order_id is not None

@@ -38,7 +38,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
 
     engine = providers.Singleton(
-        make_engine, url=settings.provided.database_url, pool_size=10
+        make_engine, url=settings.provided.database_url, pool_size=settings.provided.db_pool_size
     )
     sessions = providers.Singleton(make_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, sessions)

@@ -29,11 +29,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return app
 
 
-def run(host: str, port: int, workers: int, threads: int = 4) -> None:
+def run(host: str, port: int, workers: int, threads: int = 16) -> None:
     _Gunicorn(options(host, port, workers, threads)).run()
 
 
-def options(host: str, port: int, workers: int, threads: int = 4) -> dict[str, Any]:
+def options(host: str, port: int, workers: int, threads: int = 16) -> dict[str, Any]:
     """The gunicorn settings of `social-scale serve` (the benchmark reuses them)."""
     return {
         "bind": f"{host}:{port}",

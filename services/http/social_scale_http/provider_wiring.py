@@ -48,7 +48,7 @@ def build_simulator(settings: Settings) -> Simulator:
 def build_provider(settings: Settings, observer: CallObserver,
                   simulator: Callable[[], Simulator]) -> FampageClient:
     """The Fampage client; in sandbox mode wired to the simulator without any socket."""
-    options: dict[str, Any] = {"observer": observer}
+    options: dict[str, Any] = {"observer": observer, "connections": settings.db_pool_size}
     if settings.fampage_timeout is not None:
         seconds = settings.fampage_timeout.total_seconds()
         options["timeouts"] = dict.fromkeys(DEFAULT_TIMEOUTS, seconds)

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     smtp_pass: SecretStr | None = None
     smtp_from: str = "Social Scale <no-reply@socialscale.local>"
     web_concurrency: int = Field(2, ge=1, le=64)
+    # Threads per worker: requests mostly wait on the panel (hundreds of ms for `add`), so
+    # many threads per core; the DB pool and the panel connections are sized to match.
+    web_threads: int = Field(16, ge=1, le=256)
     cors_origins: CsvList = Field(default_factory=list)
     max_body_bytes: int = Field(1_048_576, ge=1024)
     log_level: str = "INFO"
@@ -95,6 +98,8 @@ class Settings(BaseSettings):
     # Background sync (issue 6): seconds between passes (+-20% jitter), ids per panel call.
     sync_interval: Duration = timedelta(seconds=30)
     sync_batch_size: int = Field(100, ge=1, le=100)
+    # Batches synced at once by one worker process (threads; 1 on SQLite: one writer).
+    sync_concurrency: int = Field(4, ge=1, le=16)
     # /metrics: public when unset; when set, scrapers must send `Authorization: Bearer <it>`.
     metrics_token: SecretStr | None = None
 
@@ -114,6 +119,11 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"
+
+    @property
+    def db_pool_size(self) -> int:
+        """Connections each process keeps: one per request thread, two for background work."""
+        return self.web_threads + 2
 
     @property
     def sandbox(self) -> bool:

@@ -26,14 +26,17 @@ from social_scale_http.settings import Settings
 log = logging.getLogger("social_scale.worker")
 
 
+def sync_settings(settings: Settings) -> SyncSettings:
+    """One batch at a time on SQLite (a single writer), `SYNC_CONCURRENCY` elsewhere."""
+    return SyncSettings(
+        interval=settings.sync_interval.total_seconds(), batch_size=settings.sync_batch_size,
+        concurrency=(1 if settings.database_url.startswith("sqlite")
+                     else settings.sync_concurrency))
+
+
 def sync_deps(container: Container) -> SyncDeps:
-    settings = container.settings()
-    return SyncDeps(
-        orders=container.order_ports(), claims=container.uow,
-        settings=SyncSettings(interval=settings.sync_interval.total_seconds(),
-                              batch_size=settings.sync_batch_size),
-        observer=SyncMetrics(),
-    )
+    return SyncDeps(orders=container.order_ports(), claims=container.uow,
+                    settings=sync_settings(container.settings()), observer=SyncMetrics())
 
 
 def _container(settings: Settings) -> Container:
@@ -63,7 +66,8 @@ def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> i
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     print(f"worker: syncing open orders every {deps.settings.interval:g}s "
-          f"(batches of {deps.settings.batch_size})", flush=True)
+          f"(batches of {deps.settings.batch_size}, {deps.settings.concurrency} at once)",
+          flush=True)
     folder = RollupFolder(container.engine()).start()
     SyncWorker(deps, wait=stop.wait).run(stop)
     folder.stop()

@@ -67,6 +67,9 @@ def _conditions(query: LogQuery) -> list[ColumnElement[bool]]:
     return conditions
 
 
+_INSERT = insert(integration_logs)
+
+
 class SqlIntegrationLogRepository:
     """IntegrationLogRepository on one Session."""
 
@@ -74,7 +77,7 @@ class SqlIntegrationLogRepository:
         self._session = session
 
     def add(self, entry: IntegrationLogEntry) -> None:
-        self._session.execute(insert(integration_logs).values(
+        self._session.execute(_INSERT, dict(  # a constant statement: compiled once, cached
             id=entry.id, action=entry.action, request=entry.request, response=entry.response,
             status_code=entry.status_code, duration_ms=entry.duration_ms, success=entry.success,
             error=entry.error, company_id=entry.company_id, created_at=entry.created_at,

@@ -8,7 +8,7 @@ from typing import Any
 from social_scale_core.errors import DuplicateOrder
 from social_scale_core.orders.model import Order
 from social_scale_core.orders.ports import OrderQuery, OrderStats
-from sqlalchemy import Select, insert, update
+from sqlalchemy import Select, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,15 +31,21 @@ def _duplicate(exc: IntegrityError) -> DuplicateOrder | None:
     return None
 
 
+_INSERT = insert(orders)
+_UPDATE = update(orders).where(orders.c.id == bindparam("key"))  # SET: the other parameters
+
+
 class SqlOrderRepository:
     """OrderRepository on one Session; uniqueness is left to the database's constraints."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _write(self, statement: Any) -> None:
+    def _write(self, statement: Any, values: dict[str, Any] | list[dict[str, Any]]) -> None:
+        # Values go as parameters of a constant statement: compiled once and cached, where
+        # `.values(**values)` would build (and key the cache with) a new statement per call.
         try:
-            self._session.execute(statement)
+            self._session.execute(statement, values)
         except IntegrityError as exc:
             duplicate = _duplicate(exc)
             if duplicate is None:
@@ -47,10 +53,16 @@ class SqlOrderRepository:
             raise duplicate from exc
 
     def add(self, order: Order) -> None:
-        self._write(insert(orders).values(**row_values(order)))
+        self._write(_INSERT, row_values(order))
 
     def save(self, order: Order) -> None:
-        self._write(update(orders).where(orders.c.id == order.id).values(**mutable_values(order)))
+        self._write(_UPDATE, {"key": order.id, **mutable_values(order)})
+
+    def save_many(self, changed: Sequence[Order]) -> None:
+        """One UPDATE executed for many rows (psycopg pipelines an executemany)."""
+        if not changed:
+            return
+        self._write(_UPDATE, [{"key": o.id, **mutable_values(o)} for o in changed])
 
     def _one(self, statement: Select[Any]) -> Order | None:
         row = self._session.execute(statement).first()
@@ -61,6 +73,18 @@ class SqlOrderRepository:
         if for_update:
             statement = statement.with_for_update(of=orders)
         return self._one(statement)
+
+    def lock_many(self, order_ids: Sequence[str]) -> dict[str, Order]:
+        """One SELECT ... ORDER BY id FOR UPDATE: PostgreSQL's LockRows sits above the sort
+        (or the primary key's index scan), so the rows are locked one after another in id
+        order, and transactions locking overlapping sets this way cannot deadlock. One
+        statement whatever the number of ids: chunks would order by Python's comparison
+        between chunks and by the column's collation within them."""
+        if not order_ids:
+            return {}
+        statement = (order_select().where(orders.c.id.in_(sorted(set(order_ids))))
+                     .order_by(orders.c.id).with_for_update(of=orders))
+        return {row.id: to_order(row) for row in self._session.execute(statement)}
 
     def by_api_id(self, api_order_id: int) -> Order | None:
         return self._one(order_select().where(orders.c.api_order_id == api_order_id))

@@ -51,15 +51,28 @@ class SqlSyncClaims:
               lease_until: datetime) -> list[int]:
         c = orders.c
         free = or_(c.sync_claimed_until.is_(None), c.sync_claimed_until < now)
-        stale = or_(c.last_checked_at.is_(None), c.last_checked_at < due)
-        # SKIP LOCKED: a row another worker is claiming right now is passed over, not
-        # waited for; the lease written below then keeps it out of later claims.
-        picked = (
-            select(c.id).where(or_(open_orders(), awaiting_verdict(now)), free, stale)
-            .order_by(c.last_checked_at.asc().nulls_first(), c.id)
-            .limit(limit).with_for_update(skip_locked=True)
+        # Open orders never checked, then open orders least recently checked (both read
+        # `ix_orders_sync_due` in order and stop at the limit), then canceled ones awaiting
+        # the verdict. One query with an OR of them read and sorted every open and every
+        # canceled order on each claim: 270 ms a batch with 1M orders. The canceled step
+        # still reads every canceled order (~200 ms; no index fits it), but only once the
+        # open ones no longer fill a batch, i.e. at the end of a pass. SKIP LOCKED: a row
+        # another worker is claiming right now is passed over, not waited for; the lease
+        # written below then keeps it out of later claims.
+        steps = (
+            (and_(open_orders(), c.last_checked_at.is_(None)), ()),
+            (and_(open_orders(), c.last_checked_at < due), (c.last_checked_at,)),
+            (and_(awaiting_verdict(now),
+                  or_(c.last_checked_at.is_(None), c.last_checked_at < due)),
+             (c.last_checked_at.asc().nulls_first(), c.id)),
         )
-        ids = list(self._session.execute(picked).scalars())
+        ids: list[str] = []
+        for where, order in steps:
+            if len(ids) >= limit:
+                break
+            picked = (select(c.id).where(where, free).order_by(*order)
+                      .limit(limit - len(ids)).with_for_update(skip_locked=True))
+            ids.extend(self._session.execute(picked).scalars())
         if not ids:
             return []
         rows = self._session.execute(
@@ -74,9 +87,15 @@ class SqlSyncClaims:
         values: dict[str, Any] = {"sync_claimed_until": None}
         if checked_at is not None:
             values["last_checked_at"] = checked_at
-        self._session.execute(
-            update(orders).where(orders.c.api_order_id.in_(list(api_order_ids)))
-            .values(**values))
+        # The rows are locked in id order first, as the orders' batch sync locks them: an
+        # UPDATE by panel id would lock them in that id's order and could deadlock with a
+        # batch sync of overlapping orders (`orders/status?orderIds=`).
+        c = orders.c
+        locked = (select(c.id).where(c.api_order_id.in_(list(api_order_ids)))
+                  .order_by(c.id).with_for_update())
+        ids = list(self._session.execute(locked).scalars())
+        if ids:
+            self._session.execute(update(orders).where(c.id.in_(ids)).values(**values))
 
     def oldest_check(self) -> datetime | None:
         c = orders.c

@@ -79,6 +79,7 @@ class FampageClient:
     Read actions are retried `max_retries` times on unavailability, time-outs, 5xx and 429,
     waiting `backoff * 2**n` plus jitter, or the panel's Retry-After (at most
     `max_retry_after` seconds). `timeouts` overrides DEFAULT_TIMEOUTS per action.
+    `connections`: how many threads may call at once without a new TCP connection each.
     """
 
     def __init__(
@@ -94,6 +95,7 @@ class FampageClient:
         sleep: Callable[[float], None] = time.sleep,
         account_currency: str | None = None,
         max_retry_after: float = 10.0,
+        connections: int = 20,
     ) -> None:
         if not api_key.strip():
             raise ValueError("the Fampage API key is empty")
@@ -107,8 +109,12 @@ class FampageClient:
         self._max_retry_after = max_retry_after
         self._currency = account_currency
         self._jitter = random.Random()
+        # Kept-alive connections for every thread that may call at once (`connections`);
+        # a burst beyond that opens more rather than waiting for a free one.
         self._http = httpx.Client(
             transport=transport, follow_redirects=False,
+            limits=httpx.Limits(max_connections=max(100, connections),
+                                max_keepalive_connections=connections),
             headers={"User-Agent": "social-scale/0.1", "Accept": "application/json"},
         )
 

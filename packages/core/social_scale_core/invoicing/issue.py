@@ -45,13 +45,15 @@ def issue_invoice(
     Runs inside the caller's unit of work, so the order and its invoice (and the number
     it took) are committed or rolled back together. total = round_half_up(base_cost x
     multiplier) (+ GST when the policy adds it). Raises ValidationFailed for a bad
-    multiplier or quantity, Conflict if the order already has an invoice.
+    multiplier or quantity, Conflict if the order already has an invoice (the
+    repository's `add` says so: one invoice per order is a constraint of the store, and
+    the caller's rollback gives the number back).
     """
     _check(request)
-    if uow.invoices.get_by_order(request.order_id) is not None:
-        raise Conflict("This order already has an invoice.")
-    number = next_number(uow.invoice_numbers, policy.prefix, now, policy)
-    invoice = _new_invoice(request, number, now, policy)
+    invoice = _new_invoice(request, "", now, policy)
+    # The number last: its series' row stays locked until the caller commits, and every
+    # other invoice waits for it (so the pricing above is done before taking it).
+    invoice.number = next_number(uow.invoice_numbers, policy.prefix, now, policy)
     uow.invoices.add(invoice)
     uow.invoice_history.record(HistoryEntry(
         invoice.id, now, actor, "issued", new_status=invoice.status.value,

@@ -2,11 +2,13 @@
 
 1. Every check that needs no panel runs first (422 naming the field; nothing is sent).
 2. The order is committed as `submitting` with its Idempotency-Key and request fingerprint
-   in its own transaction; the unique key makes concurrent duplicates collide there.
+   in its own transaction (the one that reads the company for those checks); the unique
+   key makes concurrent duplicates collide there.
 3. `add` is called once, never retried. Its outcome is committed: `pending` with the
    panel's id and the invoice (one transaction), `failed` (a clean refusal, or surely not
    sent), or `unknown` (the answer was lost: the order may exist; it is left for review).
 A repeat with the same key gets the first request's result, whatever it was.
+No transaction is open during a panel call (the catalog's refresh, or `add`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from social_scale_core.orders.deps import OrderPorts, buyer_of, load
 from social_scale_core.orders.links import target_key
 from social_scale_core.orders.model import Order, ServiceInfo, Source, new_order_id
 from social_scale_core.orders.placement import CheckedOrder, OrderDraft, check_draft
+from social_scale_core.orders.ports import OrdersUnitOfWork
 from social_scale_core.orders.rejections import add_rejected
 from social_scale_core.orders.replay import Placed, replay
 from social_scale_core.provider import AddRequest, OrderStatus, Service
@@ -60,9 +63,9 @@ def place_order(ports: OrderPorts, draft: OrderDraft, key: str | None) -> Placed
             existing = uow.orders.by_key(key)
         if existing is not None:
             return replay(ports, existing, fingerprint)
-    prepared = _prepare(ports, draft, key, fingerprint)
+    service = ports.catalog.get(draft.service)  # may ask the panel: outside any transaction
     try:
-        _record(ports, prepared.order)
+        prepared = _record(ports, draft, service, key, fingerprint)
     except DuplicateOrder:
         if key is None:  # only the idempotency key can collide on a new order
             raise
@@ -74,9 +77,9 @@ def place_order(ports: OrderPorts, draft: OrderDraft, key: str | None) -> Placed
     return _submit(ports, prepared)
 
 
-def _company_errors(ports: OrderPorts, company_id: str) -> tuple[Company | None, list[FieldError]]:
-    with ports.uow() as uow:
-        company = uow.companies.get(company_id)
+def _company_errors(uow: OrdersUnitOfWork,
+                    company_id: str) -> tuple[Company | None, list[FieldError]]:
+    company = uow.companies.get(company_id)
     if company is None or not company.is_active:
         return None, [FieldError("companyId", f"no active company with id {company_id}")]
     return company, []
@@ -91,11 +94,11 @@ def _multiplier(draft: OrderDraft, company: Company | None, ports: OrderPorts) -
 
 
 def checked_draft(
-    ports: OrderPorts, draft: OrderDraft
+    ports: OrderPorts, uow: OrdersUnitOfWork, draft: OrderDraft, service: Service | None
 ) -> tuple[Company, Service, CheckedOrder, Decimal]:
-    """Company active, service in the catalog, draft consistent; all field errors at once."""
-    company, errors = _company_errors(ports, draft.company_id)
-    service = ports.catalog.get(draft.service)
+    """Company active (read in `uow`), `service` (the catalog's entry for the draft's)
+    known, draft consistent; all field errors at once."""
+    company, errors = _company_errors(uow, draft.company_id)
     multiplier = Decimal(0)
     try:
         multiplier = _multiplier(draft, company, ports)
@@ -125,19 +128,18 @@ def new_order(ports: OrderPorts, draft: OrderDraft, service: Service,
     )
 
 
-def _prepare(ports: OrderPorts, draft: OrderDraft, key: str | None,
-             fingerprint: str | None) -> _Prepared:
-    company, service, checked, multiplier = checked_draft(ports, draft)
-    order = new_order(ports, draft, service, checked)
-    order.invoice_multiplier = multiplier
-    order.idempotency_key, order.request_fingerprint = key, fingerprint
-    return _Prepared(order, checked.add, company)
-
-
-def _record(ports: OrderPorts, order: Order) -> None:
+def _record(ports: OrderPorts, draft: OrderDraft, service: Service | None, key: str | None,
+            fingerprint: str | None) -> _Prepared:
+    """Check the draft and commit it as `submitting`, in one transaction (nothing is
+    written when a check fails)."""
     with ports.uow() as uow:
+        company, service, checked, multiplier = checked_draft(ports, uow, draft, service)
+        order = new_order(ports, draft, service, checked)
+        order.invoice_multiplier = multiplier
+        order.idempotency_key, order.request_fingerprint = key, fingerprint
         uow.orders.add(order)
         uow.commit()
+    return _Prepared(order, checked.add, company)
 
 
 def _submit(ports: OrderPorts, prepared: _Prepared) -> Placed:
@@ -193,18 +195,23 @@ def invoice_request(order: Order, company: Company) -> InvoiceRequest:
 
 def store_accepted(ports: OrderPorts, order_id: str, api_order_id: int, company: Company,
                    *, with_invoice: bool) -> Placed:
-    """`pending` with the panel's id, and (normally) the invoice, in one transaction."""
+    """`pending` with the panel's id, and (normally) the invoice, in one transaction.
+
+    The order is written first: issuing the invoice takes the next number of its series,
+    whose row lock every other placement waits for until this commits, so as little as
+    possible comes after it.
+    """
     now = ports.clock.now()
     with ports.uow() as uow:
         order = load(uow, order_id, for_update=True)
         order.api_order_id = api_order_id
         order.move_to(OrderStatus.PENDING, now)
         order.error_code = order.error_message = None
+        uow.orders.save(order)
         invoice: Invoice | None = None
         if with_invoice:
             invoice = issue_invoice(uow, invoice_request(order, company), now,
                                     ports.invoice_policy)
             order.invoice_id = invoice.id
-        uow.orders.save(order)
         uow.commit()
     return Placed(order, invoice)

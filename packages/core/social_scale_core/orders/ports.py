@@ -72,6 +72,12 @@ class OrderRepository(Protocol):
         """`for_update` locks the row until the unit of work ends (where supported)."""
         ...
 
+    def lock_many(self, order_ids: Sequence[str]) -> dict[str, Order]:
+        """The orders found among `order_ids`, their rows locked until the unit of work
+        ends. The locks are taken in id order (one statement), so concurrent calls with
+        overlapping ids never deadlock (where supported)."""
+        ...
+
     def by_api_id(self, api_order_id: int) -> Order | None: ...
 
     def by_api_ids(self, api_order_ids: Sequence[int]) -> dict[int, Order]: ...
@@ -80,6 +86,10 @@ class OrderRepository(Protocol):
 
     def save(self, order: Order) -> None:
         """Write back every mutable field; DuplicateOrder("apiOrderId") on a taken panel id."""
+        ...
+
+    def save_many(self, orders: Sequence[Order]) -> None:
+        """`save` for many orders at once (one statement executed for each)."""
         ...
 
     def list(self, query: OrderQuery, limit: int, offset: int) -> tuple[list[Order], int]: ...

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
 from social_scale_core.errors import (
+    DomainError,
     IllegalTransition,
     OrderRejected,
     ProviderError,
@@ -47,12 +49,25 @@ def _refill_status(ports: OrderPorts, order: Order) -> str | None:
         return order.refill_status
 
 
+def _fresh_refills(ports: OrderPorts, orders: dict[int, Order],
+                   limit: int | None) -> dict[int, str | None]:
+    """`_refill_status` of the orders with an open refill, asking the panel (one call per
+    refill: it has no many-refill call) about `limit` of them at most, picked at random so
+    that none waits forever; the others keep their stored status until a later sync."""
+    open_refills = [i for i, o in orders.items()
+                    if o.refill_id is not None and not refill_is_final(o.refill_status)]
+    if limit is not None and len(open_refills) > limit:
+        open_refills = random.sample(open_refills, limit)
+    return {i: _refill_status(ports, orders[i]) for i in open_refills}
+
+
 def _apply(uow: OrdersUnitOfWork, order_id: str, panel: PanelOrder, refill: str | None,
-           ports: OrderPorts) -> Order:
+           ports: OrderPorts, *, keep_refill: bool = False) -> Order:
     now = ports.clock.now()
     order = load(uow, order_id, for_update=True)
     order.apply_panel(panel, now)
-    order.refill_status = refill
+    if not keep_refill:  # the refill was asked about: record its fresh status
+        order.refill_status = refill
     uow.orders.save(order)
     if panel.status in BILLED_AS_DELIVERED and order.status in BILLED_AS_DELIVERED:
         settle_invoice(uow, order, now, ports)
@@ -75,9 +90,32 @@ def sync_order(ports: OrderPorts, api_order_id: int) -> Order:
     return order
 
 
-def sync_orders(ports: OrderPorts, api_order_ids: Sequence[int]) -> dict[int, Order | str]:
-    """Sync many orders (the provider batches them 100 per call); per id the updated
-    order, or an error text for ids we do not have or the panel does not know."""
+def _apply_batch(uow: OrdersUnitOfWork, reports: dict[str, PanelOrder],
+                 refills: dict[str, str | None], ports: OrderPorts) -> dict[str, Order]:
+    """Apply the panel's reports and fresh refill statuses (by order id) in the caller's
+    transaction: the orders' rows are locked in one statement, in id order, so that
+    batches that overlap (the worker's, `orders/status?orderIds=`) wait for each other
+    but never deadlock (each report in its own transaction was the earlier fix; it cost a
+    commit per order)."""
+    now = ports.clock.now()
+    locked = uow.orders.lock_many(list(reports))
+    for order_id, order in locked.items():
+        order.apply_panel(reports[order_id], now)
+        if order_id in refills:
+            order.refill_status = refills[order_id]
+    uow.orders.save_many(list(locked.values()))
+    for order_id, order in locked.items():
+        if reports[order_id].status in BILLED_AS_DELIVERED and (
+                order.status in BILLED_AS_DELIVERED):
+            settle_invoice(uow, order, now, ports)
+    return locked
+
+
+def sync_orders(ports: OrderPorts, api_order_ids: Sequence[int], *,
+                refill_checks: int | None = None) -> dict[int, Order | str]:
+    """Sync many orders (the provider batches them 100 per call) in one transaction; per
+    id the updated order, or an error text for ids we do not have or the panel does not
+    know. Open refills are asked about too, `refill_checks` of them at most (None: all)."""
     ids = list(dict.fromkeys(api_order_ids))
     with ports.uow() as uow:
         known = uow.orders.by_api_ids(ids)
@@ -86,20 +124,44 @@ def sync_orders(ports: OrderPorts, api_order_ids: Sequence[int]) -> dict[int, Or
         return results
     with provider_call_context(None):
         reports = ports.provider.statuses(list(known))
-        refills = {i: _refill_status(ports, o) for i, o in known.items()}
-    for api_id, order in known.items():
+        answered = {i: r for i, r in reports.items()
+                    if i in known and isinstance(r, PanelOrder)}
+        refills = _fresh_refills(ports, {i: known[i] for i in answered}, refill_checks)
+    for api_id in known.keys() - answered.keys():
         report = reports.get(api_id)
-        if isinstance(report, PanelOrder):
-            # One short transaction per order: concurrent syncs of overlapping batches
-            # (requests, workers) then never hold two order locks at once, so they cannot
-            # deadlock (one transaction for the batch did, on PostgreSQL, in the soak).
+        results[api_id] = report.message if isinstance(report, PanelOrderError) else (
+            "The panel did not report on this order")
+    if answered:
+        by_id = {known[i].id: r for i, r in answered.items()}
+        fresh = {known[i].id: r for i, r in refills.items()}
+        try:
             with ports.uow() as uow:
-                results[api_id] = _apply(uow, order.id, report, refills[api_id], ports)
+                synced: dict[str, Order | str] = {
+                    **_apply_batch(uow, by_id, fresh, ports)}
                 uow.commit()
-        else:
-            results[api_id] = report.message if isinstance(report, PanelOrderError) else (
-                "The panel did not report on this order")
+        except DomainError:
+            synced = _apply_one_by_one(by_id, fresh, ports)
+        for api_id in answered:
+            results[api_id] = synced.get(known[api_id].id, NOT_HERE)
     return {i: results[i] for i in ids}
+
+
+def _apply_one_by_one(reports: dict[str, PanelOrder], refills: dict[str, str | None],
+                      ports: OrderPorts) -> dict[str, Order | str]:
+    """The batch was refused as a whole (one order's change broke a rule, e.g. of its
+    invoice): each order in its own transaction, so the others still land and the one
+    refused says why instead of holding its batch back on every pass."""
+    out: dict[str, Order | str] = {}
+    for order_id, report in reports.items():
+        try:
+            with ports.uow() as uow:
+                order = _apply(uow, order_id, report, refills.get(order_id), ports,
+                               keep_refill=order_id not in refills)
+                uow.commit()
+            out[order_id] = order
+        except DomainError as exc:
+            out[order_id] = str(exc) or type(exc).__name__
+    return out
 
 
 def _ask(order: Order, request: Callable[[], T]) -> T:

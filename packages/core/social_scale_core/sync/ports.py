@@ -28,8 +28,9 @@ class SyncClaims(Protocol):
     """Leases on open orders (pending, in_progress, processing, awaiting, with a panel id).
 
     `claim` picks up to `limit` such orders not leased now and last checked before `due`
-    (never-checked first, then least recently checked), leases them until `lease_until`
-    and returns their panel ids. Concurrent claims never return the same order while its
+    (never-checked first, then least recently checked; canceled orders awaiting the
+    panel's verdict after the open ones), leases them until `lease_until` and returns
+    their panel ids. Concurrent claims never return the same order while its
     lease runs: on PostgreSQL rows are picked with FOR UPDATE SKIP LOCKED; on SQLite the
     write lock serialises claims. The caller commits to make the lease visible.
     """
@@ -39,7 +40,8 @@ class SyncClaims(Protocol):
 
     def release(self, api_order_ids: Sequence[int], checked_at: datetime | None) -> None:
         """End the leases; with `checked_at`, also record that the orders were checked
-        (for ids the panel answered about without a status the sync could apply)."""
+        (for ids the panel answered about without a status the sync could apply). Locks
+        the rows in id order, as a batch sync does, so the two never deadlock."""
         ...
 
     def oldest_check(self) -> datetime | None:

@@ -8,6 +8,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -25,11 +26,15 @@ MAX_BATCH = 100  # the panel's limit of ids per many-status call
 @frozen
 class SyncSettings:
     """`interval` seconds between passes, varied by +-`jitter` (a fraction) so that workers
-    drift apart; `lease` is how long a claimed batch stays reserved to one worker."""
+    drift apart; `lease` is how long a claimed batch stays reserved to one worker;
+    `concurrency` batches are synced at once (threads; each claims its own batch);
+    `refill_checks` bounds the refill-status calls of a batch (one per open refill)."""
 
     interval: float = 30.0
     jitter: float = 0.2
     batch_size: int = MAX_BATCH
+    concurrency: int = 1
+    refill_checks: int = 10
     lease: timedelta = timedelta(minutes=5)
     backoff_base: float = 5.0
     backoff_max: float = 600.0
@@ -81,7 +86,7 @@ def sync_batch(deps: SyncDeps, due: datetime) -> int:
     if not ids:
         return 0
     try:
-        results = sync_orders(deps.orders, ids)
+        results = sync_orders(deps.orders, ids, refill_checks=deps.settings.refill_checks)
     except ProviderError:
         _release(deps, ids, checked=False)
         raise
@@ -93,14 +98,32 @@ def sync_batch(deps: SyncDeps, due: datetime) -> int:
     return len(ids)
 
 
+def _drain(deps: SyncDeps, due: datetime, stop: threading.Event) -> int:
+    total = 0
+    try:
+        while not stop.is_set() and (claimed := sync_batch(deps, due)) > 0:
+            total += claimed
+    except BaseException:
+        stop.set()  # the other threads finish their batch and stop
+        raise
+    return total
+
+
 def sync_pass(deps: SyncDeps) -> int:
     """Bring every open order current once: batches until none checked before this pass
-    began is left. Returns the number of orders synced."""
+    began is left, `concurrency` at a time (the leases keep their orders apart). Returns
+    the number of orders synced; the first failure propagates once all threads stopped."""
     started = deps.orders.clock.now()
-    total = 0
-    while (claimed := sync_batch(deps, started)) > 0:
-        total += claimed
-    return total
+    threads = max(1, deps.settings.concurrency)
+    if threads == 1:
+        return _drain(deps, started, threading.Event())
+    stop = threading.Event()
+    with ThreadPoolExecutor(threads, thread_name_prefix="sync") as pool:
+        futures = [pool.submit(_drain, deps, started, stop) for _ in range(threads)]
+    for future in futures:
+        if (error := future.exception()) is not None:
+            raise error
+    return sum(future.result() for future in futures)
 
 
 def oldest_open_check(claims: SyncUowFactory) -> datetime | None:

@@ -1,0 +1,79 @@
+"""`serve` under concurrent placements while the panel is slow: requests that only wait on
+the panel must not wait for a free gunicorn thread (WEB_THREADS), and all are recorded."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+from social_scale_adapters.fampage.simulator import create_simulator, parse_fault
+from social_scale_adapters.fampage.simulator.server import SimulatorServer
+
+from tests.e2e.conftest import ServerFactory
+from tests.e2e.panel import private_postgres
+
+pytestmark = pytest.mark.e2e
+KEY = "concurrency-e2e-panel-key-31"
+PANEL_SECONDS = 1.0
+CLIENTS = 6
+
+
+@pytest.fixture
+def slow_panel() -> Iterator[Any]:
+    server = SimulatorServer(create_simulator(api_key=KEY)).start()
+    server.simulator.state.set_fault(*parse_fault(f"add=latency:{PANEL_SECONDS * 1000:.0f}"))
+    yield server
+    server.stop()
+
+
+def _admin(base: str) -> dict[str, str]:
+    creds = {"email": "admin@e2e.test", "password": "correct horse battery staple"}
+    assert httpx.post(f"{base}/api/v1/auth/register", json={**creds, "name": "A"}).is_success
+    token = httpx.post(f"{base}/api/v1/auth/login", json=creds).json()["accessToken"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Nothing (live_server's SQLite file) or a private PostgreSQL database."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    with private_postgres() as url:
+        if url is None:
+            pytest.skip("no PostgreSQL server")
+        yield {"DATABASE_URL": url}
+
+
+def test_placements_waiting_on_the_panel_run_side_by_side(
+        live_server: ServerFactory, slow_panel: Any, database: dict[str, str]) -> None:
+    # One worker with as many threads as clients: with fewer (the old fixed 4) the last
+    # two placements would start only after a first panel answer, a second later.
+    base = live_server(WEB_CONCURRENCY="1", WEB_THREADS=str(CLIENTS),
+                       FAMPAGE_API_KEY=KEY, FAMPAGE_BASE_URL=slow_panel.url, **database)
+    headers = _admin(base)
+    company = httpx.post(f"{base}/api/v1/companies", json={"name": "Client"},
+                         headers=headers).json()["company"]["id"]
+    services = httpx.get(f"{base}/api/v1/api-integrations/services?network=Instagram",
+                         headers=headers).json()["networks"][0]["services"]
+    service = next(s["service"] for s in services
+                   if s["type"] == "Default" and s["min"] <= 100 <= s["max"])
+
+    def place(k: int) -> httpx.Response:
+        return httpx.post(f"{base}/api/v1/api-integrations/orders", headers=headers, timeout=30,
+                          json={"companyId": company, "service": service, "quantity": 100,
+                                "link": f"https://instagram.com/side{k}"})
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        results = list(pool.map(place, range(CLIENTS)))
+    elapsed = time.monotonic() - started
+    assert [r.status_code for r in results] == [201] * CLIENTS, [r.text for r in results]
+    numbers = {r.json()["invoice"]["number"] for r in results}
+    assert len(numbers) == CLIENTS  # each its own invoice number
+    assert len({r.json()["order"]["apiOrderId"] for r in results}) == CLIENTS
+    assert elapsed < 1.8 * PANEL_SECONDS, f"placements queued: {elapsed:.2f}s"
