@@ -34,10 +34,15 @@ def cases(company: str, target: str) -> list[tuple[str, Work, bool]]:
         ("worker claim (FOR UPDATE SKIP LOCKED + lease)",
          lambda u: u.sync_claims.claim(100, now, now, now + timedelta(minutes=5)), True),
         ("sync lag gauge", lambda u: u.sync_claims.oldest_check(), True),
-        ("read API page (GET /orders?limit=50)",
-         lambda u: u.orders.list(OrderQuery(), 50, 0), False),
-        ("/analytics/stats (one pass over every order by design)",
-         lambda u: u.analytics.stats(Period()), False),
+        ("read API page (GET /orders?limit=50; total from the rollup)",
+         lambda u: u.orders.list(OrderQuery(), 50, 0), True),
+        ("/analytics/stats (the rollup's months + pending deltas)",
+         lambda u: u.analytics.stats(Period()), True),
+        ("/analytics/stats?from=2026-03-15&to=2026-09-10 (months, days, partial days)",
+         lambda u: u.analytics.stats(Period(datetime(2026, 3, 15, tzinfo=UTC),
+                                            datetime(2026, 9, 10, tzinfo=UTC))), True),
+        ("GET /analytics, a page of 50 companies",
+         lambda u: u.analytics.companies(Period(), 50, 0), True),
     ]
 
 

@@ -117,3 +117,16 @@ def admin(db_url: str, make_container: Callable[..., Container]
           ) -> tuple[testing.TestClient, dict[str, str]]:
     """The app on `db_url` with a logged-in admin (shared by the examples of one test)."""
     return admin_client(make_container(db_url))
+
+
+@pytest.fixture
+def admin_get(admin: tuple[testing.TestClient, dict[str, str]]) -> Callable[[str], Any]:
+    """GET as the admin; asserts a 200 and returns the JSON body."""
+    client, headers = admin
+
+    def get(path: str) -> Any:
+        result = client.simulate_get(path, headers=headers)
+        assert result.status_code == 200, result.text
+        return result.json
+
+    return get

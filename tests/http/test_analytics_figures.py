@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from falcon import testing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
@@ -113,16 +112,9 @@ def check_history(body: dict[str, Any], oracle: Oracle, mine: list[Any]) -> None
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=dataset(), period=periods)
 def test_every_figure_matches_independent_sums(
-    engine: Engine, admin: tuple[testing.TestClient, dict[str, str]], data: Data,
+    engine: Engine, admin_get: Callable[[str], Any], data: Data,
     period: tuple[datetime | None, datetime | None],
 ) -> None:
-    client, headers = admin
-
-    def get(path: str) -> Any:
-        result = client.simulate_get(path, headers=headers)
-        assert result.status_code == 200, result.text
-        return result.json
-
     wipe(engine)
     store(engine, data)
-    check_all(get, data, *period)
+    check_all(admin_get, data, *period)

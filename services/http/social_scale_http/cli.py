@@ -1,4 +1,4 @@
-"""`social-scale`: serve, migrate, simulator, worker, reconcile."""
+"""`social-scale`: serve, migrate, simulator, worker, reconcile, analytics-rebuild."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
 
         panel = sandbox.start_panel(settings)
     try:
-        run(host=ns.host, port=port, workers=ns.workers or settings.web_concurrency)
+        run(host=ns.host, port=port, workers=ns.workers or settings.web_concurrency,
+            threads=settings.web_threads)
     finally:
         if panel is not None:
             sandbox.stop_panel(panel, settings)
@@ -209,6 +210,23 @@ def reconcile_cmd(ns: argparse.Namespace, settings: Settings) -> int:
               f"service {item.service_id}  {item.link}  {item.error_message or ''}".rstrip())
     print(f"reconcile: {len(items)} order(s) need review; resolve each with "
           "PUT /api/v1/orders/{id}/status", flush=True)
+    return 0
+
+
+@command("analytics-rebuild", "recompute the analytics rollup from the orders and invoices "
+         "(after a bulk load that bypassed its triggers)")
+def analytics_rebuild_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    from social_scale_adapters.db.engine import make_engine
+    from social_scale_adapters.db.rollup import rebuild
+    from sqlalchemy.orm import Session
+
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            rebuild(session)
+    finally:
+        engine.dispose()
+    print("analytics-rebuild: the rollup matches the orders and invoices", flush=True)
     return 0
 
 
