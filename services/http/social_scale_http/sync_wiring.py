@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from dependency_injector import providers
-from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending
+from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending, vacuum_deltas
 from social_scale_core.sync.worker import (
     SyncDeps,
     SyncSettings,
@@ -54,7 +54,8 @@ def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> i
         synced = sync_pass(deps)
         print(f"worker: synced {synced} open orders in "
               f"{time.perf_counter() - started:.2f}s", flush=True)
-        fold_pending(container.engine())
+        if fold_pending(container.engine()):
+            vacuum_deltas(container.engine())
         return 0
     if metrics_port:
         from prometheus_client import start_http_server

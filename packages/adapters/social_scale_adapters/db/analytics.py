@@ -76,8 +76,11 @@ class SqlAnalyticsReader:
         return self._session.get_bind().dialect.name
 
     def summary(self, scope: OrderScope, period: Period) -> Figures:
-        """One pass over the scope's orders, each joined to its invoice (the facts' three
-        arms would read the orders three times); folded per currency here."""
+        """A company's from the rollup; a target's in one pass over its orders, each joined
+        to its invoice (the facts' three arms would read the orders three times)."""
+        if scope.company_id is not None and scope.target_key is None:
+            return self._company_figures(period, [scope.company_id]).get(
+                scope.company_id, EMPTY)
         o = orders.c
         live = and_(inv.c.id.is_not(None), inv.c.status != VOID)
         billed_in = case((live, inv.c.currency), else_=None)
@@ -101,13 +104,7 @@ class SqlAnalyticsReader:
             select(c.id, c.name, c.deleted_at).order_by(c.name, c.id).limit(limit).offset(offset)
         ).all()
         ids = [row.id for row in page]
-        figures: dict[str, Figures] = {}
-        if ids:
-            src = union_all(*period_rows(self._dialect, period, ("company",), ids)).cte("src")
-            figures = figures_by(self._session.execute(
-                _sums(src, literal("company", String), src.c.key, literal(None, String),
-                      [src.c.key])),
-                lambda row: row.key)
+        figures = self._company_figures(period, ids) if ids else {}
         services, networks = self._usage(order_filter(period, company_ids=ids))
         return [
             CompanyAnalytics(
@@ -117,6 +114,13 @@ class SqlAnalyticsReader:
             )
             for row in page
         ], int(total)
+
+    def _company_figures(self, period: Period, ids: list[str]) -> dict[str, Figures]:
+        """Each company's figures in the period, from the rollup's 'company' rows."""
+        src = union_all(*period_rows(self._dialect, period, ("company",), ids)).cte("src")
+        return figures_by(self._session.execute(
+            _sums(src, literal("company", String), src.c.key, literal(None, String),
+                  [src.c.key])), lambda row: row.key)
 
     def _usage(self, where: Sequence[ColumnElement[bool]]
                ) -> tuple[dict[str, int], dict[str, list[str]]]:

@@ -13,6 +13,7 @@ from social_scale_adapters.db.rollup_tables import analytics_deltas
 
 log = logging.getLogger("social_scale.analytics")
 FOLD_EVERY = 5.0  # seconds
+VACUUM_AFTER = 20_000  # deltas folded (deleted) before the folder vacuums their table
 
 
 def fold_pending(engine: Engine) -> int:
@@ -22,6 +23,15 @@ def fold_pending(engine: Engine) -> int:
             return 0
     with engine.begin() as conn:
         return fold(conn)
+
+
+def vacuum_deltas(engine: Engine) -> None:
+    """PostgreSQL: reclaim the folded deltas' dead rows now, so that reading the (nearly
+    empty) table never wades through them, even where autovacuum is off or lags."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM analytics_deltas")
 
 
 class RollupFolder:
@@ -39,8 +49,12 @@ class RollupFolder:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
+        folded = 0
         while not self._stop.wait(self._every):
             try:
-                fold_pending(self._engine)
+                folded += fold_pending(self._engine)
+                if folded >= VACUUM_AFTER:
+                    vacuum_deltas(self._engine)
+                    folded = 0
             except Exception:  # the next round retries; the figures stay exact meanwhile
                 log.exception("rollup_fold_failed")
