@@ -53,18 +53,25 @@ def _login(base: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token['accessToken']}"}
 
 
-def _machine() -> list[str]:
+def _machine(dsn: str) -> list[str]:
     cpu = next((line.split(":", 1)[1].strip() for line in
                 Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
     pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
     return [f"CPU: {cpu}, {os.cpu_count()} cores; memory {mem} GiB",
-            f"Python {platform.python_version()}; {pg}; server settings at their defaults",
+            f"Python {platform.python_version()}; {pg}; server settings as installed "
+            f"(autovacuum {_setting(dsn, 'autovacuum')}, shared_buffers "
+            f"{_setting(dsn, 'shared_buffers')})",
             "Everything on this one machine: PostgreSQL, the simulator, gunicorn "
             "(2 workers x 16 threads, gthread), wrk and the benchmark driver",
             "Load average when the report was written (1, 5, 15 min): "
             + " ".join(Path("/proc/loadavg").read_text().split()[:3])]
+
+
+def _setting(dsn: str, name: str) -> str:
+    with psycopg.connect(dsn) as conn:
+        return str(conn.execute(f"SHOW {name}").fetchone()[0])  # type: ignore[index]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for proc in (hello, app, sim):
             proc.stop()
-    write_report(Path(ns.out), results, plans, _machine(), total, len(companies),
+    write_report(Path(ns.out), results, plans, _machine(dsn), total, len(companies),
                  seed_seconds if not ns.reuse else None, " ".join(sys.argv[1:]))
     for r in results:
         print(f"{r.name}:")
