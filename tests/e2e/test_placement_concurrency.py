@@ -14,7 +14,7 @@ from social_scale_adapters.fampage.simulator import create_simulator, parse_faul
 from social_scale_adapters.fampage.simulator.server import SimulatorServer
 
 from tests.e2e.conftest import ServerFactory
-from tests.e2e.panel import private_postgres
+from tests.e2e.panel import admin_client, new_company, private_postgres
 
 pytestmark = pytest.mark.e2e
 KEY = "concurrency-e2e-panel-key-31"
@@ -28,13 +28,6 @@ def slow_panel() -> Iterator[Any]:
     server.simulator.state.set_fault(*parse_fault(f"add=latency:{PANEL_SECONDS * 1000:.0f}"))
     yield server
     server.stop()
-
-
-def _admin(base: str) -> dict[str, str]:
-    creds = {"email": "admin@e2e.test", "password": "correct horse battery staple"}
-    assert httpx.post(f"{base}/api/v1/auth/register", json={**creds, "name": "A"}).is_success
-    token = httpx.post(f"{base}/api/v1/auth/login", json=creds).json()["accessToken"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -55,18 +48,17 @@ def test_placements_waiting_on_the_panel_run_side_by_side(
     # two placements would start only after a first panel answer, a second later.
     base = live_server(WEB_CONCURRENCY="1", WEB_THREADS=str(CLIENTS),
                        FAMPAGE_API_KEY=KEY, FAMPAGE_BASE_URL=slow_panel.url, **database)
-    headers = _admin(base)
-    company = httpx.post(f"{base}/api/v1/companies", json={"name": "Client"},
-                         headers=headers).json()["company"]["id"]
-    services = httpx.get(f"{base}/api/v1/api-integrations/services?network=Instagram",
-                         headers=headers).json()["networks"][0]["services"]
+    api = admin_client(base)
+    company = new_company(api, "Client")
+    services = api.get("/api-integrations/services?network=Instagram"
+                       ).json()["networks"][0]["services"]
     service = next(s["service"] for s in services
                    if s["type"] == "Default" and s["min"] <= 100 <= s["max"])
 
     def place(k: int) -> httpx.Response:
-        return httpx.post(f"{base}/api/v1/api-integrations/orders", headers=headers, timeout=30,
-                          json={"companyId": company, "service": service, "quantity": 100,
-                                "link": f"https://instagram.com/side{k}"})
+        return api.post("/api-integrations/orders",
+                        json={"companyId": company, "service": service, "quantity": 100,
+                              "link": f"https://instagram.com/side{k}"})
 
     started = time.monotonic()
     with ThreadPoolExecutor(CLIENTS) as pool:
