@@ -8,7 +8,7 @@ import falcon
 import structlog
 from social_scale_core.auth.sessions import authenticate
 
-from social_scale_http import logs, problems, routes
+from social_scale_http import console_wiring, logs, problems, routes
 from social_scale_http.api import Api
 from social_scale_http.container import Container
 from social_scale_http.metrics import HttpMetrics
@@ -41,6 +41,7 @@ def create_app(container: Container | None = None) -> SocialScaleApp:
     routes.register(api, container)
     auth_ports = container.auth()
     app.add_middleware(BearerAuth(api, lambda token: authenticate(auth_ports, token)))
+    console_wiring.mount(app, container)
     app.api = api
     if settings.sandbox:
         log.warning("sandbox_mode", message="FAMPAGE_API_KEY is not set: orders go to the "

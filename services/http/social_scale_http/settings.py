@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     sync_concurrency: int = Field(4, ge=1, le=16)
     # /metrics: public when unset; when set, scrapers must send `Authorization: Bearer <it>`.
     metrics_token: SecretStr | None = None
+    # Operator console (issue 14): a signed-in browser is signed out after this long idle.
+    console_idle_timeout: Duration = timedelta(minutes=30)
 
     @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", "agency_gstin", "metrics_token",
                      "agency_state_code", "agency_address", "agency_email",
