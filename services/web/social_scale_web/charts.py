@@ -59,7 +59,7 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series],
         return TOP + plot_h - float((value - low) / (high - low)) * plot_h
 
     parts = _axis(low, high, fmt)
-    every = max(1, len(labels) // 12)
+    every = max(1, -(-len(labels) // 8))
     for i, label in enumerate(labels):
         x0 = LEFT + group * i + group * 0.1
         for j, s in enumerate(series):

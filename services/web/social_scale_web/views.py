@@ -52,7 +52,7 @@ class Views:
     def render(self, req: falcon.Request, resp: falcon.Response, template: str,
                status: int = 200, **context: Any) -> None:
         session = getattr(req.context, "console", None)
-        base = {
+        base: dict[str, Any] = {
             "session": session, "user": session.user if session else None,
             "csrf": getattr(req.context, "csrf", ""), "sandbox": self.sandbox,
             "path": req.path, "errors": {}, "form": {},

@@ -9,8 +9,8 @@ import falcon
 from social_scale_core.analytics import reports
 from social_scale_core.analytics.model import Period
 from social_scale_core.companies import service as companies
-from social_scale_core.companies.model import CompanyDetails
-from social_scale_core.errors import ValidationFailed
+from social_scale_core.companies.model import CompanyDetails, validated
+from social_scale_core.errors import FieldError, ValidationFailed
 from social_scale_core.invoicing.lifecycle import list_invoices
 from social_scale_core.invoicing.ports import InvoiceFilter
 
@@ -30,7 +30,11 @@ def details_from(form: Form) -> dict[str, Any]:
     values: dict[str, Any] = {attr: form.text(name) for name, attr in FIELDS.items()}
     values["default_invoice_multiplier"] = form.decimal("defaultInvoiceMultiplier")
     if not values["name"]:
-        form.errors.append(ValidationFailed.single("name", "is required").errors[0])
+        form.errors.append(FieldError("name", "is required"))
+    try:  # the core's own checks too, so that every message shows at once
+        validated(CompanyDetails(**{**values, "name": values["name"] or "-"}))
+    except ValidationFailed as exc:
+        form.errors.extend(exc.errors)
     form.check()
     return values
 

@@ -71,7 +71,9 @@ class NewOrderPage(Page):
     def _context(self, req: falcon.Request, values: dict[str, str]) -> dict[str, Any]:
         listing = browse_services(self.deps.catalog, self.deps.uow)
         networks = [name for name, _ in listing.networks]
-        network = values.get("network") or (networks[0] if networks else "")
+        owner = next((name for name, group in listing.networks for s in group
+                      if str(s.service_id) == values.get("service")), None)
+        network = owner or values.get("network") or (networks[0] if networks else "")
         services = next((s for name, s in listing.networks if name == network), [])
         chosen = next((s for s in services if str(s.service_id) == values.get("service")), None)
         items, _ = companies.list_companies(self.deps.companies, None, 500, 0)

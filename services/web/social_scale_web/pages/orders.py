@@ -87,12 +87,12 @@ class OrderPage(Page):
             service = self.deps.catalog.get(order.service.service_id)
         except e.ProviderError:
             service = None
-        placed = service is not None and order.api_order_id is not None
+        if service is None or order.api_order_id is None:
+            return []
         return [
-            ("refill", "Request refill", placed and service.refill
+            ("refill", "Request refill", service.refill
              and order.status in (OrderStatus.COMPLETED, OrderStatus.PARTIAL)),
-            ("cancel", "Cancel order", placed and service.cancel
-             and order.status in OPEN_STATUSES),
+            ("cancel", "Cancel order", service.cancel and order.status in OPEN_STATUSES),
         ]
 
     def _panel_id(self, order_id: str) -> int:
