@@ -274,3 +274,27 @@ def test_order_filters_and_pages_keep_their_parameters(placed: tuple[Browser, st
     assert browser.get(f"/orders?companyId={company_id}&status=pending").status_code == 200
     assert "No orders match" in browser.get("/orders?status=failed").text
     assert browser.get("/orders?status=bogus&sort=nonsense&page=-4").status_code == 200
+
+
+def test_the_preview_with_gst_equals_the_invoice_the_order_gets(
+        make_container: Any) -> None:
+    from social_scale_http.app import create_app
+    client = testing.TestClient(create_app(make_container(
+        invoice_tax_mode="gst", agency_gstin="27ABCDE1234F1Z5", agency_state_code="27")))
+    b = Browser(client)
+    b.post("/setup", {"name": "A", "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+           csrf_from="/setup")
+    b.post("/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, csrf_from="/login")
+    made = b.post("/companies/new", {"name": "Acme", "gstin": "29ABCDE1234F1Z5",
+                                     "stateCode": "29"}, csrf_from="/companies/new")
+    company_id = made.headers["location"].split("/companies/")[1].split("?")[0]
+    body = {"companyId": company_id, "service": "2124", "link": "https://instagram.com/acme",
+            "quantity": "1000", "invoiceMultiplier": "7.5"}
+    figures = b.post("/orders/new/preview", body, csrf_from="/orders/new").json["figures"]
+    assert figures["tax"] != "₹0.00"
+    placed = b.post("/orders/new", {**body, "formKey": "gst-1", "action": "place"},
+                    csrf_from="/orders/new")
+    order_page = b.get(placed.headers["location"].split("?")[0]).text
+    invoice_id = re.search(r'href="/invoices/([^"]+)" data-invoice-link', order_page).group(1)  # type: ignore[union-attr]
+    invoice = b.get(f"/invoices/{invoice_id}").text
+    assert f'<strong>{figures["total"]}</strong>' in invoice and "IGST" in invoice

@@ -40,6 +40,7 @@ def charts(stats: Any) -> dict[str, Any]:
                         lambda b: inr(b.figures.money).profit),
         "services": one("Top services by revenue (service id)", services, "Revenue",
                         "revenue", lambda b: inr(b.figures.money).revenue),
+        "top_services": services,
         "statuses": one("Orders by status", list(stats.by_status), "Orders", "cost",
                         lambda b: b.figures.orders, count=True),
     }
@@ -60,8 +61,7 @@ class AnalyticsPage(Page):
         self.render(req, resp, "analytics.html", stats=stats, totals=inr(stats.totals.money),
                     charts=charts(stats), companies=[(c, inr(c.figures.money)) for c in companies],
                     pager=pager.with_total(total), target=target,
-                    filters={k: v for k, v in req.params.items() if isinstance(v, str)},
-                    services={b.key: b.label for b in stats.by_service})
+                    filters={k: v for k, v in req.params.items() if isinstance(v, str)})
 
     def _target(self, req: falcon.Request, period: Period) -> Any:
         url = (req.get_param("url") or "").strip()[:2000]
