@@ -298,3 +298,15 @@ def test_the_preview_with_gst_equals_the_invoice_the_order_gets(
     invoice_id = re.search(r'href="/invoices/([^"]+)" data-invoice-link', order_page).group(1)  # type: ignore[union-attr]
     invoice = b.get(f"/invoices/{invoice_id}").text
     assert f'<strong>{figures["total"]}</strong>' in invoice and "IGST" in invoice
+
+
+def test_the_dashboard_shows_todays_order_in_the_day_chart(
+        placed: tuple[Browser, str, str]) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    browser, _, _ = placed
+    page = browser.get("/").text
+    today = datetime.now(ZoneInfo("Asia/Kolkata")).strftime("%d %b")
+    revenue = re.search(r'data-figure="revenue">([^<]+)<', page).group(1)  # type: ignore[union-attr]
+    assert f"<title>{today}: Revenue {revenue}</title>" in page
+    assert 'data-figure="orders-today">1<' in page and 'data-figure="open">1<' in page

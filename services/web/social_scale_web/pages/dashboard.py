@@ -10,6 +10,7 @@ from typing import Any
 import falcon
 from social_scale_core.analytics import reports
 from social_scale_core.analytics.model import Money, Period
+from social_scale_core.analytics.series import totals_per_period
 from social_scale_core.errors import ProviderError
 from social_scale_core.integrations import account_balance
 from social_scale_core.invoicing.lifecycle import list_invoices
@@ -92,7 +93,8 @@ class DashboardPage(Page):
         month_figures = [by_month.get(p.start.astimezone(zone).strftime("%Y-%m"), ZERO)
                          for _, p in monthly if p.start is not None]
         daily = periods.days(now, zone, 30)
-        day_figures = [inr(reports.stats(self.deps.uow, p).totals.money) for _, p in daily]
+        day_figures = [inr(f.money) for f in totals_per_period(self.deps.uow,
+                                                                [p for _, p in daily])]
         return {
             "days": bar_chart("Revenue, real cost and profit by day, last 30 days",
                               [label for label, _ in daily], money_series(day_figures)),
