@@ -310,3 +310,10 @@ def test_the_dashboard_shows_todays_order_in_the_day_chart(
     revenue = re.search(r'data-figure="revenue">([^<]+)<', page).group(1)  # type: ignore[union-attr]
     assert f"<title>{today}: Revenue {revenue}</title>" in page
     assert 'data-figure="orders-today">1<' in page and 'data-figure="open">1<' in page
+
+
+def test_the_new_order_pickers_search_companies(signed_in: Browser) -> None:
+    for name in ("Acme", "Globex"):
+        signed_in.post("/companies/new", {"name": name}, csrf_from="/companies/new")
+    page = signed_in.get("/orders/new?companySearch=glob").text
+    assert ">Globex</option>" in page and ">Acme</option>" not in page
