@@ -317,3 +317,41 @@ def test_the_new_order_pickers_search_companies(signed_in: Browser) -> None:
         signed_in.post("/companies/new", {"name": name}, csrf_from="/companies/new")
     page = signed_in.get("/orders/new?companySearch=glob").text
     assert ">Globex</option>" in page and ">Acme</option>" not in page
+
+
+def _company(browser: Browser) -> str:
+    made = browser.post("/companies/new", {"name": "Acme"}, csrf_from="/companies/new")
+    return str(made.headers["location"].split("/companies/")[1].split("?")[0])
+
+
+def test_custom_comments_must_match_the_quantity(signed_in: Browser) -> None:
+    company_id = _company(signed_in)
+    form = f"/orders/new?companyId={company_id}&service=2188"
+    page = signed_in.get(form).text
+    assert 'name="comments"' in page and "data-line-counter" in page
+    bad = signed_in.post("/orders/new", {
+        "companyId": company_id, "service": "2188", "link": "https://instagram.com/p/abc",
+        "quantity": "5", "comments": "great\nlove it", "formKey": "c1", "action": "place"},
+        csrf_from=form)
+    assert bad.status_code == 422
+    assert "Comments has 2 comment lines; the quantity is 5" in bad.text
+
+
+def test_an_unknown_outcome_says_what_to_do_and_can_be_resolved(
+        signed_in: Browser, container: Any) -> None:
+    from social_scale_adapters.fampage.simulator import parse_fault
+    company_id = _company(signed_in)
+    container.simulator().state.set_fault(*parse_fault("add=timeout"))
+    body = {"companyId": company_id, "service": "2124", "link": "https://instagram.com/acme",
+            "quantity": "100", "formKey": "u1", "action": "place"}
+    result = signed_in.post("/orders/new", body, csrf_from="/orders/new")
+    assert result.status_code == 502 and "The outcome is unknown" in result.text
+    assert "Do not place it again" in result.text
+    order_path = re.search(r'href="(/orders/[0-9a-f-]{36})"', result.text).group(1)  # type: ignore[union-attr]
+    page = signed_in.get(order_path).text
+    assert "Resolve this order" in page
+    missing = signed_in.post(f"{order_path}/resolve", {"outcome": "placed"}, csrf_from=order_path)
+    assert missing.status_code == 422 and "give the panel" in missing.text
+    done = signed_in.post(f"{order_path}/resolve", {"outcome": "failed"}, csrf_from=order_path)
+    assert done.status_code == 303
+    assert "badge s-failed" in signed_in.get(order_path).text
