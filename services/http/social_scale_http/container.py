@@ -6,7 +6,6 @@ from dependency_injector import containers, providers
 from social_scale_adapters.auth.hasher import Argon2Hasher
 from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
-from social_scale_adapters.pdf.invoice import make_invoice_renderer
 from social_scale_core.auth.sessions import AuthPorts
 from social_scale_core.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.clock import SystemClock
@@ -20,7 +19,7 @@ from social_scale_http.auth_wiring import (
     build_auth_policy,
     build_token_codec,
 )
-from social_scale_http.invoice_policy import build_invoice_policy
+from social_scale_http.invoice_policy import build_invoice_policy, build_invoice_renderer
 from social_scale_http.metrics import MetricsObserver
 from social_scale_http.provider_wiring import (
     build_integration_log,
@@ -44,9 +43,7 @@ class Container(containers.DeclarativeContainer):
     uow = providers.Factory(SqlUnitOfWork, sessions)
     invoice_policy = providers.Singleton(build_invoice_policy, settings)
     invoice_renderer = providers.Singleton(
-        make_invoice_renderer, font_path=settings.provided.invoice_font_path,
-        zone=invoice_policy.provided.timezone,
-    )
+        build_invoice_renderer, settings, zone=invoice_policy.provided.timezone)
 
     password_hasher = providers.Singleton(
         Argon2Hasher, profile=settings.provided.password_hash_profile
