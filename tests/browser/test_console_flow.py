@@ -122,10 +122,12 @@ def double_submit(page: Any, base: str, company_id: str, panel: Any) -> None:
 
 def invoice_steps(page: Any, base: str, order_id: str) -> None:
     page.goto(f"{base}/orders/{order_id}")
+    shot(page, "order")
     page.locator("[data-invoice-link]").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    shot(page, "invoice")
     page.get_by_role("button", name="Mark sent").click()
     assert page.locator(".headline .badge").text_content() == "sent"
     page.get_by_role("button", name="Mark paid").click()
@@ -157,6 +159,7 @@ def cancel_then_logout(page: Any, base: str, api: httpx.Client, company_id: str,
     fill_order(page, base, company_id, service["service"], 100)
     page.get_by_role("button", name="Place order").click()
     page.wait_for_url(re.compile(r"\?notice=placed"))
+    page.once("dialog", lambda dialog: dialog.accept())  # "Ask the panel to cancel...?"
     page.get_by_role("button", name="Cancel order").click()
     assert "Cancel requested" in page.content()
     cookies = page.context.cookies()
@@ -205,6 +208,9 @@ def test_the_operator_runs_the_order_flow_in_a_browser(browser: Any, tmp_path: P
                                    timeout=90_000, polling=3000)
         invoice_steps(page, base, order_id)                          # 6
         dashboard_matches_api(page, base, api)                       # 7
+        for path in ("/orders", "/companies", "/analytics", "/services", "/logs"):
+            page.goto(base + path)
+            shot(page, path.strip("/"))
         at_phone_width(browser, base, watch, context.cookies())
         cancel_then_logout(page, base, api, company_id, browser)     # 8
         context.close()

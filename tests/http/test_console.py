@@ -13,7 +13,7 @@ from falcon import testing
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-PAGES = ["/", "/companies", "/companies/new", "/orders", "/orders/new", "/invoices",
+PAGES = ["/", "/companies", "/companies/new", "/orders", "/orders/new", "/invoices", "/analytics",
          "/services", "/logs", "/account"]
 
 
@@ -210,3 +210,91 @@ def test_the_login_next_never_leaves_the_site(browser: Browser, signed_in: Brows
     result = signed_in.post("/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
                                        "next": "//evil.example/"}, csrf_from="/login")
     assert result.status_code == 303 and result.headers["location"] == "/"
+
+
+@pytest.fixture
+def placed(signed_in: Browser) -> tuple[Browser, str, str]:
+    """An order placed through the console's form (the sandbox panel), and its company."""
+    company = signed_in.post("/companies/new", {"name": "Acme", "defaultInvoiceMultiplier": "8"},
+                             csrf_from="/companies/new")
+    company_id = company.headers["location"].split("/companies/")[1].split("?")[0]
+    body = {"companyId": company_id, "service": "2124", "link": "https://instagram.com/acme",
+            "quantity": "1000", "formKey": "form-1", "action": "place"}
+    first = signed_in.post("/orders/new", body, csrf_from="/orders/new")
+    assert first.status_code == 303, first.text
+    again = signed_in.post("/orders/new", body, csrf_from="/orders/new")
+    assert again.headers["location"] == first.headers["location"]  # the same form: one order
+    order_id = first.headers["location"].split("/orders/")[1].split("?")[0]
+    return signed_in, company_id, order_id
+
+
+def test_a_re_posted_order_form_places_one_order(placed: tuple[Browser, str, str]) -> None:
+    browser, _, _ = placed
+    assert browser.get("/orders").text.count('name="apiOrderId"') == 1
+
+
+def test_an_invoice_goes_sent_then_paid_and_no_further(placed: tuple[Browser, str, str]) -> None:
+    browser, _, order_id = placed
+    page = browser.get(f"/orders/{order_id}").text
+    invoice_id = re.search(r'href="/invoices/([^"]+)" data-invoice-link', page).group(1)  # type: ignore[union-attr]
+    path = f"/invoices/{invoice_id}"
+    assert browser.get(f"{path}/pdf").content.startswith(b"%PDF")
+    for target in ("sent", "paid"):
+        done = browser.post(f"{path}/status", {"status": target}, csrf_from=path)
+        assert done.status_code == 303 and target in browser.get(path).text
+    assert 'value="void"' not in browser.get(path).text  # no button for an illegal change
+    illegal = browser.post(f"{path}/status", {"status": "void"}, csrf_from=path)
+    assert illegal.status_code == 409 and "cannot go from paid to void" in illegal.text
+
+
+def test_analytics_lookup_and_csv_downloads(placed: tuple[Browser, str, str]) -> None:
+    browser, company_id, order_id = placed
+    page = browser.get("/analytics?url=instagram.com/acme")
+    assert page.status_code == 200 and f"/orders/{order_id}" in page.text
+    rows = browser.get(f"/companies/{company_id}/orders.csv")
+    assert rows.headers["content-type"].startswith("text/csv")
+    lines = rows.text.strip().splitlines()
+    assert lines[0].startswith("orderId,") and len(lines) == 2 and order_id in lines[1]
+    table = browser.get("/analytics/companies.csv").text.splitlines()
+    assert any(line.startswith(company_id) for line in table)
+
+
+def test_bulk_sync_of_selected_orders(placed: tuple[Browser, str, str]) -> None:
+    browser, _, _ = placed
+    api_id = re.search(r'name="apiOrderId" value="(\d+)"', browser.get("/orders").text)
+    assert api_id is not None
+    done = browser.post("/orders/sync", {"apiOrderId": [api_id.group(1)]}, csrf_from="/orders")
+    assert done.status_code == 303 and done.headers["location"] == "/orders?notice=synced"
+    nothing = browser.post("/orders/sync", {}, csrf_from="/orders")
+    assert nothing.headers["location"] == "/orders?notice=nothing-selected"
+
+
+def test_order_filters_and_pages_keep_their_parameters(placed: tuple[Browser, str, str]) -> None:
+    browser, company_id, _ = placed
+    assert browser.get(f"/orders?companyId={company_id}&status=pending").status_code == 200
+    assert "No orders match" in browser.get("/orders?status=failed").text
+    assert browser.get("/orders?status=bogus&sort=nonsense&page=-4").status_code == 200
+
+
+def test_the_preview_with_gst_equals_the_invoice_the_order_gets(
+        make_container: Any) -> None:
+    from social_scale_http.app import create_app
+    client = testing.TestClient(create_app(make_container(
+        invoice_tax_mode="gst", agency_gstin="27ABCDE1234F1Z5", agency_state_code="27")))
+    b = Browser(client)
+    b.post("/setup", {"name": "A", "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+           csrf_from="/setup")
+    b.post("/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, csrf_from="/login")
+    made = b.post("/companies/new", {"name": "Acme", "gstin": "29ABCDE1234F1Z5",
+                                     "stateCode": "29"}, csrf_from="/companies/new")
+    company_id = made.headers["location"].split("/companies/")[1].split("?")[0]
+    body = {"companyId": company_id, "service": "2124", "link": "https://instagram.com/acme",
+            "quantity": "1000", "invoiceMultiplier": "7.5"}
+    figures = b.post("/orders/new/preview", body, csrf_from="/orders/new").json["figures"]
+    assert figures["tax"] != "₹0.00"
+    placed = b.post("/orders/new", {**body, "formKey": "gst-1", "action": "place"},
+                    csrf_from="/orders/new")
+    order_page = b.get(placed.headers["location"].split("?")[0]).text
+    invoice_id = re.search(r'href="/invoices/([^"]+)" data-invoice-link', order_page).group(1)  # type: ignore[union-attr]
+    invoice = b.get(f"/invoices/{invoice_id}").text
+    assert f'<strong>{figures["total"]}</strong>' in invoice and "IGST" in invoice

@@ -24,11 +24,13 @@ class Series:
     values: tuple[Decimal, ...]
 
 
-def _scale(series: Sequence[Series]) -> tuple[Decimal, Decimal]:
+def _scale(series: Sequence[Series], count: bool) -> tuple[Decimal, Decimal]:
     values = [v for s in series for v in s.values] or [Decimal(0)]
     low, high = min(min(values), Decimal(0)), max(max(values), Decimal(0))
     if high == low:
         high = low + 1
+    if count:  # whole-number ticks
+        high = Decimal(-(-int(high) // TICKS) * TICKS)
     return low, high
 
 
@@ -50,10 +52,10 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series],
     def fmt(v: Decimal) -> str:
         return str(v) if count else money(v, currency).removesuffix(".00")
 
-    low, high = _scale(series)
+    low, high = _scale(series, count)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group = plot_w / max(len(labels), 1)
-    bar = group * 0.8 / max(len(series), 1)
+    bar = min(group * 0.8 / max(len(series), 1), 40.0)
 
     def y_of(value: Decimal) -> float:
         return TOP + plot_h - float((value - low) / (high - low)) * plot_h
@@ -61,7 +63,7 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series],
     parts = _axis(low, high, fmt)
     every = max(1, -(-len(labels) // 8))
     for i, label in enumerate(labels):
-        x0 = LEFT + group * i + group * 0.1
+        x0 = LEFT + group * i + (group - bar * len(series)) / 2
         for j, s in enumerate(series):
             value = s.values[i]
             top, base = y_of(max(value, Decimal(0))), y_of(min(value, Decimal(0)))
@@ -70,7 +72,8 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series],
                          f'<title>{escape(label)}: {escape(s.name)} {escape(fmt(value))}'
                          f'</title></rect>')
         if i % every == 0:
-            parts.append(f'<text class="tick" x="{x0 + group * 0.4:.1f}" y="{HEIGHT - BOTTOM + 16}"'
+            parts.append(f'<text class="tick" x="{LEFT + group * (i + 0.5):.1f}" '
+                         f'y="{HEIGHT - BOTTOM + 16}"'
                          f' text-anchor="middle">{escape(label)}</text>')
     legend = "".join(
         f'<rect class="bar {s.css}" x="{LEFT + 130 * k}" y="{HEIGHT - 16}" width="10" '

@@ -9,7 +9,15 @@ import falcon
 from social_scale_web.balance import BalanceCache
 from social_scale_web.deps import ConsoleDeps
 from social_scale_web.page import ConsoleGate
-from social_scale_web.pages import auth, catalog, companies, dashboard, invoices, new_order
+from social_scale_web.pages import (
+    analytics,
+    auth,
+    catalog,
+    companies,
+    dashboard,
+    invoices,
+    new_order,
+)
 from social_scale_web.pages import orders as order_pages
 from social_scale_web.views import Views, make_environment
 
@@ -61,6 +69,10 @@ def mount(app: falcon.App, deps: ConsoleDeps) -> None:  # type: ignore[type-arg]
     app.add_route("/invoices/{invoice_id}/pdf", invoice, suffix="pdf")
     app.add_route("/services", catalog.ServicesPage(deps, views))
     app.add_route("/logs", catalog.LogsPage(deps, views))
+    reports = analytics.AnalyticsPage(deps, views)
+    app.add_route("/analytics", reports)
+    app.add_route("/analytics/companies.csv", reports, suffix="companies_csv")
+    app.add_route("/companies/{company_id}/orders.csv", reports, suffix="company_csv")
 
 
 def _orders(app: falcon.App, deps: ConsoleDeps, views: Views,  # type: ignore[type-arg]

@@ -76,6 +76,15 @@ function livePreview() {
   refresh();
 }
 
+function confirmations() {
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+}
+
+confirmations();
 linePickers();
 lineCounter();
 livePreview();
