@@ -8,7 +8,7 @@ from typing import Any
 
 from attrs import frozen
 from social_scale_core.auth.sessions import AuthPorts
-from social_scale_core.catalog import ServiceCatalog
+from social_scale_core.catalog import StoredCatalog
 from social_scale_core.clock import Clock
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.invoicing.model import InvoicePolicy
@@ -27,7 +27,7 @@ class ConsoleDeps:
     orders: Callable[[], OrderPorts]
     companies: CompanyPorts
     uow: Callable[[], Any]
-    catalog: ServiceCatalog
+    catalog: StoredCatalog
     provider: Provider
     renderer: InvoiceRenderer
     clock: Clock

@@ -41,9 +41,9 @@ class OrderPreview:
 def preview_order(ports: OrderPorts, draft: OrderDraft) -> OrderPreview:
     """Check `draft` exactly as `place_order` does (ValidationFailed with every field
     error) and price it; nothing is written and the panel is not asked to place it."""
-    service = ports.catalog.get(draft.service)
+    entry = ports.catalog.entry(draft.service)
     with ports.uow() as uow:
-        company, service, checked, multiplier = checked_draft(ports, uow, draft, service)
+        company, service, checked, multiplier = checked_draft(ports, uow, draft, entry)
     policy = ports.invoice_policy
     doc = apply_tax(priced(checked.cost, multiplier), policy.tax_mode, policy.tax_inclusive,
                     policy.seller, buyer_of(company))
