@@ -372,3 +372,16 @@ def test_a_failed_order_links_to_placing_it_again(signed_in: Browser, container:
     form = signed_in.get(again.group(1).replace("&amp;", "&")).text
     assert 'value="https://instagram.com/acme"' in form and 'value="100"' in form
     assert f'href="{order_path}"' in signed_in.get("/").text  # under "needs review"
+
+
+def test_the_login_throttle_holds_for_the_console_too(signed_in: Browser) -> None:
+    signed_in.cookies.pop("ss_console")
+    statuses = []
+    for _ in range(30):
+        result = signed_in.post("/login", {"email": ADMIN_EMAIL, "password": "wrong"},
+                                csrf_from="/login")
+        statuses.append(result.status_code)
+        if result.status_code == 429:
+            assert "Too many attempts" in result.text and result.headers["retry-after"]
+            break
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {401}
