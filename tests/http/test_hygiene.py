@@ -56,10 +56,12 @@ def test_every_route_answers_with_the_security_headers(
             statuses.add(result.status_code)
     for method, path in (("GET", "/nowhere"), ("PATCH", "/health/live"),
                          ("POST", "/api/v1/auth/login")):
-        result = client.simulate_request(method, path, body="{not json")
-        assert_hardened(result, path)
-        statuses.add(result.status_code)
-    assert {200, 401, 404, 405, 400, 422} <= statuses
+        for content_type in ("application/json", "text/plain"):
+            result = client.simulate_request(method, path, body="{not json",
+                                             content_type=content_type)
+            assert_hardened(result, path)
+            statuses.add(result.status_code)
+    assert {200, 401, 404, 405, 400, 415, 422} <= statuses
 
 
 def test_a_problem_from_a_crash_is_hardened_too(app: SocialScaleApp) -> None:

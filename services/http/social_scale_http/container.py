@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dependency_injector import containers, providers
-from social_scale_adapters.auth.hasher import Argon2Hasher
 from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_adapters.pdf.invoice import make_invoice_renderer
+from social_scale_adapters.tasks import ThreadTasks
 from social_scale_core.auth.sessions import AuthPorts
 from social_scale_core.catalog import ServiceCatalog
 from social_scale_core.clock import SystemClock
@@ -18,6 +18,7 @@ from social_scale_core.rate_limit import RateRule
 from social_scale_http.auth_wiring import (
     build_auth_mailer,
     build_auth_policy,
+    build_password_hasher,
     build_token_codec,
 )
 from social_scale_http.invoice_policy import build_invoice_policy
@@ -48,15 +49,16 @@ class Container(containers.DeclarativeContainer):
         zone=invoice_policy.provided.timezone,
     )
 
-    password_hasher = providers.Singleton(
-        Argon2Hasher, profile=settings.provided.password_hash_profile
-    )
+    password_hasher = providers.Singleton(build_password_hasher, settings)
+    # Work handed off by requests (the forgot-password lookup and mail), so that a request
+    # takes the same time whatever it would have found.
+    auth_tasks = providers.Singleton(ThreadTasks, workers=2, name="auth")
     token_codec = providers.Singleton(build_token_codec, settings)
     mailer = providers.Singleton(build_auth_mailer, settings)
     auth_policy = providers.Singleton(build_auth_policy, settings)
     auth = providers.Factory(
         AuthPorts, uow=uow.provider, hasher=password_hasher, codec=token_codec,
-        mailer=mailer, clock=clock, policy=auth_policy,
+        mailer=mailer, clock=clock, policy=auth_policy, background=auth_tasks,
     )
 
     # The Fampage panel: the integration log listens to every call; in sandbox mode the
