@@ -11,7 +11,7 @@ from social_scale_http.app import create_app
 from social_scale_http.container import Container
 from social_scale_http.settings import ConfigError
 
-from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, TEST_SECRET, login, make_settings
+from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_settings
 
 
 def test_token_lifetimes_come_from_the_settings(
