@@ -52,6 +52,9 @@ class RequestContext:
             resp.set_header("Strict-Transport-Security", HSTS)
         if req.path.startswith("/docs"):
             resp.set_header("Content-Security-Policy", DOCS_CSP)
+        csp = getattr(req.context, "csp", None)  # the console's pages set their own
+        if csp:
+            resp.set_header("Content-Security-Policy", csp)
         if req.path.startswith("/api/"):
             resp.set_header("Cache-Control", "no-store")
         elapsed = (time.perf_counter() - req.context.started) * 1000

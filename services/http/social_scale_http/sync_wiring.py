@@ -6,16 +6,20 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from dependency_injector import providers
 from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending, vacuum_deltas
+from social_scale_core.catalog import refresh_if_due
+from social_scale_core.errors import ProviderError
 from social_scale_core.sync.worker import (
     SyncDeps,
     SyncSettings,
     SyncWorker,
     needing_review,
+    run_steps,
     sync_pass,
 )
 
@@ -39,6 +43,25 @@ def sync_deps(container: Container) -> SyncDeps:
                     settings=sync_settings(container.settings()), observer=SyncMetrics())
 
 
+def catalog_step(container: Container) -> Callable[[], None]:
+    """The round's catalog step (issue 15): refresh the stored catalog when CATALOG_REFRESH
+    has passed; a failing panel is recorded (the copy turns stale) and retried later."""
+    ports = container.catalog_ports()
+
+    def refresh_catalog_if_due() -> None:
+        try:
+            refresh_if_due(ports)
+        except ProviderError as exc:
+            log.warning("catalog_refresh_failed error=%s", exc)
+
+    return refresh_catalog_if_due
+
+
+def round_steps(container: Container) -> tuple[Callable[[], None], ...]:
+    """The periodic jobs of a round besides the order sync, in order."""
+    return (catalog_step(container),)
+
+
 def _container(settings: Settings) -> Container:
     container = Container()
     container.settings.override(providers.Object(settings))
@@ -54,6 +77,7 @@ def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> i
         synced = sync_pass(deps)
         print(f"worker: synced {synced} open orders in "
               f"{time.perf_counter() - started:.2f}s", flush=True)
+        run_steps(round_steps(container))
         if fold_pending(container.engine()):
             vacuum_deltas(container.engine())
         return 0
@@ -70,7 +94,7 @@ def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> i
           f"(batches of {deps.settings.batch_size}, {deps.settings.concurrency} at once)",
           flush=True)
     folder = RollupFolder(container.engine()).start()
-    SyncWorker(deps, wait=stop.wait).run(stop)
+    SyncWorker(deps, wait=stop.wait, steps=round_steps(container)).run(stop)
     folder.stop()
     container.engine().dispose()
     return 0

@@ -38,10 +38,12 @@ def make_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
 
 
 def create_private_file(path: Path) -> None:
-    """Create the SQLite file as 0600 in a 0700 folder, before SQLite opens it (SQLite
-    would create it world-readable under the usual umask; its -wal and -shm files take
-    the database file's mode). An existing file or folder is left as it is."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create the SQLite file as 0600 before SQLite opens it (SQLite would create it
+    world-readable under the usual umask; its -wal and -shm files take the database
+    file's mode). An existing file is left as it is; a missing folder too (the commands
+    create the data folder, 0700), so that a wrong path still fails as it did."""
+    if not path.parent.is_dir():
+        return
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 

@@ -139,14 +139,28 @@ def needing_review(claims: SyncUowFactory, now: datetime, stale_after: timedelta
         return uow.sync_claims.needing_review(now - stale_after, limit)
 
 
+def run_steps(steps: tuple[Callable[[], None], ...]) -> None:
+    """Run each step of the round; one failing never stops the others (nor the worker)."""
+    for step in steps:
+        try:
+            step()
+        except Exception:
+            log.exception("round_step_crashed step=%s", getattr(step, "__name__", step))
+
+
 @define
 class SyncWorker:
-    """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early)."""
+    """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early).
+
+    `steps` are the round's other periodic jobs (the catalog refresh, ...), run after each
+    pass; each must catch and log its own failures (see `run_steps`).
+    """
 
     deps: SyncDeps
     wait: Callable[[float], bool]
     rng: random.Random = field(factory=random.Random)
     failures: int = 0
+    steps: tuple[Callable[[], None], ...] = ()
 
     def next_delay(self) -> float:
         s = self.deps.settings
@@ -169,6 +183,7 @@ class SyncWorker:
             self.failures += 1
             self.deps.observer.failed()
             log.exception("sync_pass_crashed failures=%d", self.failures)
+        run_steps(self.steps)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
