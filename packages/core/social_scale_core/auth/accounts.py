@@ -122,19 +122,26 @@ def forgot_password(ports: AuthPorts, email: str, client_ip: str) -> None:
 
 def send_reset(ports: AuthPorts, email: str) -> None:
     """Mail a fresh single-use reset token to the admin `email` (nothing for others).
-    Issuing it spends every earlier reset token of the account."""
+    Issuing it spends every earlier reset token of the account.
+
+    Both cases write one transaction (a count of reset requests per email, in the
+    rate-limit store), so that even the work left behind (a SQLite write lock, a commit)
+    does not tell a later request which email was the admin's."""
     now = ports.clock.now()
     secret = new_secret()
+    rule = ports.policy.forgot_per_email
     with ports.uow() as uow:
+        uow.rate_limits.hit(hashed_key("reset-requested", email), rule.window_start(now))
         user = uow.users.by_email(email)
-        if user is None:
-            return
-        uow.reset_tokens.invalidate_all_for_user(user.id, now)
-        uow.reset_tokens.add(ResetToken(
-            id=new_id(), user_id=user.id, token_hash=secret_hash(secret), created_at=now,
-            expires_at=now + ports.policy.reset_ttl,
-        ))
+        if user is not None:
+            uow.reset_tokens.invalidate_all_for_user(user.id, now)
+            uow.reset_tokens.add(ResetToken(
+                id=new_id(), user_id=user.id, token_hash=secret_hash(secret), created_at=now,
+                expires_at=now + ports.policy.reset_ttl,
+            ))
         uow.commit()
+    if user is None:
+        return
     # A failure is already logged by the mailer; nobody is waiting for the answer.
     with contextlib.suppress(MailNotSent):
         ports.mailer.send(reset_mail(user, secret, ports.policy.reset_ttl))
