@@ -10,6 +10,7 @@ from social_scale_core.auth.sessions import AuthPorts
 from social_scale_core.catalog import ServiceCatalog
 from social_scale_core.clock import SystemClock
 from social_scale_core.companies.service import CompanyPorts
+from social_scale_core.delivery.deps import DeliveryPorts
 from social_scale_core.orders.deps import OrderPorts
 from social_scale_core.provider_record import ensure_provider
 from social_scale_core.rate_limit import RateRule
@@ -19,6 +20,7 @@ from social_scale_http.auth_wiring import (
     build_auth_policy,
     build_token_codec,
 )
+from social_scale_http.delivery_wiring import build_delivery_settings, build_transport
 from social_scale_http.invoice_policy import build_invoice_policy, build_invoice_renderer
 from social_scale_http.metrics import MetricsObserver
 from social_scale_http.provider_wiring import (
@@ -85,4 +87,12 @@ class Container(containers.DeclarativeContainer):
     order_ports = providers.Factory(
         OrderPorts, uow=uow.provider, provider=provider, catalog=catalog, clock=clock,
         invoice_policy=invoice_policy, provider_id=provider_id,
+    )
+
+    # Invoice delivery through the outbox, reminders and alerts (issue 16).
+    mail_transport = providers.Singleton(build_transport, mailer)
+    delivery_settings = providers.Singleton(build_delivery_settings, settings, invoice_policy)
+    delivery_ports = providers.Factory(
+        DeliveryPorts, uow=uow.provider, clock=clock, transport=mail_transport,
+        renderer=invoice_renderer, settings=delivery_settings,
     )

@@ -11,7 +11,14 @@ from social_scale_http.api import Api
 from social_scale_http.container import Container
 from social_scale_http.metrics import metrics_resource
 from social_scale_http.openapi import build_openapi
-from social_scale_http.resources import analytics, companies, integrations, invoices, orders
+from social_scale_http.resources import (
+    analytics,
+    companies,
+    integrations,
+    invoice_delivery,
+    invoices,
+    orders,
+)
 from social_scale_http.resources import auth as auth_resources
 from social_scale_http.resources.docs import DocsResource, OpenApiResource
 from social_scale_http.resources.health import HealthResource
@@ -28,6 +35,7 @@ def register(api: Api, container: Container) -> None:
     auth_resources.register(api, container)
     integrations.register(api, container)
     invoices.register(api, container)
+    invoice_delivery.register(api, container)
     companies.register(api, container)
     orders.register(api, container)
     analytics.register(api, container)

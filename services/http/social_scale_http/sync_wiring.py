@@ -11,11 +11,14 @@ from typing import Any
 
 from dependency_injector import providers
 from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending, vacuum_deltas
+from social_scale_core.delivery.drain import drain_outbox
 from social_scale_core.sync.worker import (
+    RoundStep,
     SyncDeps,
     SyncSettings,
     SyncWorker,
     needing_review,
+    run_steps,
     sync_pass,
 )
 
@@ -34,9 +37,20 @@ def sync_settings(settings: Settings) -> SyncSettings:
                      else settings.sync_concurrency))
 
 
+def deliver_outbox(container: Container) -> int:
+    """Round step: send the invoice mails, reminders and alert mails that are due."""
+    return drain_outbox(container.delivery_ports())
+
+
+def round_steps(container: Container) -> tuple[RoundStep, ...]:
+    """The jobs every round runs after the sync (the worker's and the in-process one's)."""
+    return (("outbox", lambda: deliver_outbox(container)),)
+
+
 def sync_deps(container: Container) -> SyncDeps:
     return SyncDeps(orders=container.order_ports(), claims=container.uow,
-                    settings=sync_settings(container.settings()), observer=SyncMetrics())
+                    settings=sync_settings(container.settings()), observer=SyncMetrics(),
+                    steps=round_steps(container))
 
 
 def _container(settings: Settings) -> Container:
@@ -51,7 +65,10 @@ def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> i
     deps = sync_deps(container)
     if once:
         started = time.perf_counter()
-        synced = sync_pass(deps)
+        try:
+            synced = sync_pass(deps)
+        finally:
+            run_steps(deps)  # mail goes out even while the panel is down
         print(f"worker: synced {synced} open orders in "
               f"{time.perf_counter() - started:.2f}s", flush=True)
         if fold_pending(container.engine()):

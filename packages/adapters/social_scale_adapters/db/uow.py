@@ -23,6 +23,7 @@ from social_scale_adapters.db.invoices import (
     SqlNumberSeries,
 )
 from social_scale_adapters.db.orders import SqlOrderRepository
+from social_scale_adapters.db.outbox import SqlOutbox
 from social_scale_adapters.db.providers import SqlProviderRepository
 from social_scale_adapters.db.rate_limits import SqlRateLimitStore
 from social_scale_adapters.db.sync_claims import SqlSyncClaims
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.invoice_sources = SqlInvoiceSources(session)
         self.analytics = SqlAnalyticsReader(session)
         self.sync_claims = SqlSyncClaims(session)
+        self.outbox = SqlOutbox(session)
 
     def __exit__(
         self,

@@ -56,12 +56,26 @@ class NoObserver:
         pass
 
 
+# Another periodic job of the round (outbox, reminders, alerts): named, returns a count.
+RoundStep = tuple[str, Callable[[], object]]
+
+
 @frozen
 class SyncDeps:
     orders: OrderPorts
     claims: SyncUowFactory
     settings: SyncSettings = field(factory=SyncSettings)
     observer: SyncObserver = field(factory=NoObserver)
+    steps: tuple[RoundStep, ...] = ()
+
+
+def run_steps(deps: SyncDeps) -> None:
+    """The round's other jobs, after the sync; one failing never stops the others."""
+    for name, step in deps.steps:
+        try:
+            step()
+        except Exception:
+            log.exception("round_step_failed step=%s", name)
 
 
 def _claim(deps: SyncDeps, due: datetime) -> list[int]:
@@ -156,7 +170,14 @@ class SyncWorker:
         return s.interval * (1 + self.rng.uniform(-s.jitter, s.jitter))
 
     def step(self) -> None:
-        """One pass; remembers a failure (panel or storage) to back off before the next."""
+        """One pass, then the other jobs of the round; remembers a sync failure (panel or
+        storage) to back off before the next."""
+        try:
+            self._sync()
+        finally:
+            run_steps(self.deps)
+
+    def _sync(self) -> None:
         try:
             sync_pass(self.deps)
             self.failures = 0
