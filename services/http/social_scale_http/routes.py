@@ -16,6 +16,7 @@ from social_scale_http.resources import (
     companies,
     integrations,
     invoice_delivery,
+    invoice_register,
     invoices,
     orders,
 )
@@ -34,6 +35,7 @@ def register(api: Api, container: Container) -> None:
     api.route("/health/ready", health, suffix="ready")
     auth_resources.register(api, container)
     integrations.register(api, container)
+    invoice_register.register(api, container)
     invoices.register(api, container)
     invoice_delivery.register(api, container)
     companies.register(api, container)

@@ -15,6 +15,7 @@ from social_scale_adapters.db.auth_tables import (
 )
 from social_scale_adapters.db.companies import SqlCompanyRepository
 from social_scale_adapters.db.integration_logs import SqlIntegrationLogRepository
+from social_scale_adapters.db.invoice_register import SqlInvoiceRegister
 from social_scale_adapters.db.invoice_sources import SqlInvoiceSources
 from social_scale_adapters.db.invoices import (
     SqlCreditNoteRepository,
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
         self.analytics = SqlAnalyticsReader(session)
         self.sync_claims = SqlSyncClaims(session)
         self.outbox = SqlOutbox(session)
+        self.invoice_register = SqlInvoiceRegister(session)
 
     def __exit__(
         self,
