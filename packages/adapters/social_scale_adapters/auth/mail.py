@@ -97,6 +97,11 @@ class LogMailer:
         log.warning("mail_logged_not_sent", to=mail.to, subject=mail.subject, body=mail.body,
                     reason="SMTP_HOST is not set; the mail is only written to this log")
 
+    def deliver(self, mail: OutgoingMail) -> None:
+        log.warning("mail_logged_not_sent", to=list(mail.to), subject=mail.subject,
+                    body=mail.text, attachments=[a.filename for a in mail.attachments],
+                    reason="SMTP_HOST is not set; the mail is only written to this log")
+
 
 class DisabledMailer:
     """Production without SMTP_HOST: logs an error (never the body) and sends nothing."""

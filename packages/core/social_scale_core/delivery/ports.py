@@ -46,7 +46,8 @@ class MailTransport(Protocol):
 
 
 class DeliveryUnitOfWork(InvoicingUnitOfWork, Protocol):
-    outbox: Outbox
+    @property
+    def outbox(self) -> Outbox: ...
 
     @property
     def companies(self) -> CompanyRepository: ...

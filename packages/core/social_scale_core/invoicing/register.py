@@ -35,7 +35,8 @@ class InvoiceRegisterReader(Protocol):
 
 
 class RegisterUnitOfWork(UnitOfWork, Protocol):
-    invoice_register: InvoiceRegisterReader
+    @property
+    def invoice_register(self) -> InvoiceRegisterReader: ...
 
 
 @frozen
