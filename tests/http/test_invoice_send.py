@@ -14,6 +14,7 @@ import pytest
 from dependency_injector import providers
 from falcon import testing
 from pypdf import PdfReader
+from social_scale_adapters.auth.mail import DisabledMailer
 from social_scale_adapters.db.companies import companies
 from social_scale_core.clock import FrozenClock
 from social_scale_http.app import create_app
@@ -190,6 +191,7 @@ def test_a_crash_after_queuing_sends_the_mail_once_after_the_restart(
 
     # A crash in the middle of a send (claimed, never recorded): due again after the lease,
     # under the same Message-ID.
+    world.clock.advance(seconds=1)
     second = world.send(invoice["id"]).json["delivery"]
     with world.container.uow() as uow:
         now = world.clock.now()
@@ -229,3 +231,19 @@ def test_an_smtp_failure_is_retried_with_backoff_then_marked_failed(
     assert (row["status"], row["attempts"], row["nextAttemptAt"]) == ("failed", 3, None)
     world.clock.advance(days=1)
     assert world.drain() == 0 and smtp.messages == []
+
+
+def test_without_a_mail_server_development_logs_the_mail_and_production_fails_it(
+        make_container: Callable[..., Container]) -> None:
+    world = World(make_container, None)  # no SMTP_HOST, development
+    invoice = world.invoice()
+    world.send(invoice["id"])
+    assert world.drain() == 1
+    assert [r["status"] for r in world.deliveries(invoice["id"])] == ["sent"]
+    prod = World(make_container, None, outbox_max_attempts=1)
+    prod.container.mail_transport.override(providers.Object(DisabledMailer()))
+    other = prod.invoice()
+    prod.send(other["id"])
+    assert prod.drain() == 1
+    (row,) = prod.deliveries(other["id"])
+    assert row["status"] == "failed" and "SMTP_HOST" in row["error"]

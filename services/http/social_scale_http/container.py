@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 from social_scale_adapters.auth.hasher import Argon2Hasher
 from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
+from social_scale_core.alerts.raising import AlertPorts
 from social_scale_core.auth.sessions import AuthPorts
 from social_scale_core.catalog import ServiceCatalog
 from social_scale_core.clock import SystemClock
@@ -15,6 +16,13 @@ from social_scale_core.orders.deps import OrderPorts
 from social_scale_core.provider_record import ensure_provider
 from social_scale_core.rate_limit import RateRule
 
+from social_scale_http.alert_wiring import (
+    PendingCatalogChangeLog,
+    alert_recipients,
+    build_notifier,
+    build_thresholds,
+    mail_domain,
+)
 from social_scale_http.auth_wiring import (
     build_auth_mailer,
     build_auth_policy,
@@ -95,4 +103,13 @@ class Container(containers.DeclarativeContainer):
     delivery_ports = providers.Factory(
         DeliveryPorts, uow=uow.provider, clock=clock, transport=mail_transport,
         renderer=invoice_renderer, settings=delivery_settings,
+    )
+    price_changes = providers.Singleton(PendingCatalogChangeLog)
+    alert_notifier = providers.Singleton(build_notifier, settings)
+    alert_ports = providers.Factory(
+        AlertPorts, uow=uow.provider, clock=clock, balance=provider.provided.balance,
+        prices=price_changes, notifier=alert_notifier,
+        thresholds=providers.Factory(build_thresholds, settings),
+        recipients=providers.Factory(alert_recipients, settings),
+        mail_domain=providers.Factory(mail_domain, settings),
     )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from email.utils import parseaddr
-
 from social_scale_adapters.auth.mail import BackgroundMailer
 from social_scale_core.auth.ports import Mailer
 from social_scale_core.delivery.deps import DeliverySettings
 from social_scale_core.delivery.ports import MailTransport
 from social_scale_core.invoicing.model import InvoicePolicy
 
+from social_scale_http.alert_wiring import mail_domain
 from social_scale_http.invoice_policy import payment_details
 from social_scale_http.settings import Settings
 
@@ -24,9 +23,8 @@ def build_transport(mailer: Mailer) -> MailTransport:
 
 
 def build_delivery_settings(settings: Settings, policy: InvoicePolicy) -> DeliverySettings:
-    domain = parseaddr(settings.smtp_from)[1].rpartition("@")[2] or "socialscale.local"
     return DeliverySettings(
-        domain=domain, max_attempts=settings.outbox_max_attempts,
+        domain=mail_domain(settings), max_attempts=settings.outbox_max_attempts,
         retry_base=settings.outbox_retry_base, payment=payment_details(settings),
         timezone=policy.timezone, reminder_days=tuple(settings.invoice_reminder_days),
     )

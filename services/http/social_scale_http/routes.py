@@ -12,6 +12,7 @@ from social_scale_http.container import Container
 from social_scale_http.metrics import metrics_resource
 from social_scale_http.openapi import build_openapi
 from social_scale_http.resources import (
+    alerts,
     analytics,
     companies,
     integrations,
@@ -41,6 +42,7 @@ def register(api: Api, container: Container) -> None:
     companies.register(api, container)
     orders.register(api, container)
     analytics.register(api, container)
+    alerts.register(api, container)
     api.route("/metrics", metrics_resource(container))
 
     @cache

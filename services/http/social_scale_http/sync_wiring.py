@@ -11,7 +11,9 @@ from typing import Any
 
 from dependency_injector import providers
 from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending, vacuum_deltas
+from social_scale_core.alerts.raising import raise_alerts
 from social_scale_core.delivery.drain import drain_outbox
+from social_scale_core.delivery.reminders import queue_reminders
 from social_scale_core.sync.worker import (
     RoundStep,
     SyncDeps,
@@ -42,9 +44,22 @@ def deliver_outbox(container: Container) -> int:
     return drain_outbox(container.delivery_ports())
 
 
+def send_reminders(container: Container) -> int:
+    """Round step: queue the reminders of overdue invoices (INVOICE_REMINDER_DAYS)."""
+    return queue_reminders(container.delivery_ports())
+
+
+def check_alerts(container: Container) -> int:
+    """Round step: open and resolve operator alerts; mail and push the new ones."""
+    return len(raise_alerts(container.alert_ports()))
+
+
 def round_steps(container: Container) -> tuple[RoundStep, ...]:
-    """The jobs every round runs after the sync (the worker's and the in-process one's)."""
-    return (("outbox", lambda: deliver_outbox(container)),)
+    """The jobs every round runs after the sync (the worker's and the in-process one's);
+    the outbox last, so that this round's reminders and alert mails leave in it."""
+    return (("reminders", lambda: send_reminders(container)),
+            ("alerts", lambda: check_alerts(container)),
+            ("outbox", lambda: deliver_outbox(container)))
 
 
 def sync_deps(container: Container) -> SyncDeps:

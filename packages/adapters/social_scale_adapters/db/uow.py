@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from social_scale_adapters.db.alerts import SqlAlertFacts, SqlAlertRepository
 from social_scale_adapters.db.analytics import SqlAnalyticsReader
 from social_scale_adapters.db.auth_tables import (
     SqlRefreshTokenRepository,
@@ -66,6 +67,8 @@ class SqlUnitOfWork:
         self.sync_claims = SqlSyncClaims(session)
         self.outbox = SqlOutbox(session)
         self.invoice_register = SqlInvoiceRegister(session)
+        self.alerts = SqlAlertRepository(session)
+        self.alert_facts = SqlAlertFacts(session)
 
     def __exit__(
         self,

@@ -59,3 +59,10 @@ def invoice_mail(delivery: Delivery, view: InvoiceView, pdf: RenderedInvoice,
     return OutgoingMail(to=delivery.to, cc=delivery.cc, subject=subject, text=text, html=html,
                         message_id=delivery.message_id,
                         attachments=(Attachment(pdf.file_name, "application/pdf", pdf.content),))
+
+
+def alert_mail(delivery: Delivery) -> OutgoingMail:
+    """An alert digest: the delivery's message is the subject line, a blank line, the body."""
+    subject, _, body = (delivery.message or "[Social Scale] alert").partition("\n\n")
+    return OutgoingMail(to=delivery.to, cc=delivery.cc, subject=subject, text=body or subject,
+                        message_id=delivery.message_id)

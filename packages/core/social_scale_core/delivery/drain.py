@@ -3,33 +3,29 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from attrs import evolve
 
-from social_scale_core.delivery.compose import invoice_mail
+from social_scale_core.delivery.compose import alert_mail, invoice_mail
 from social_scale_core.delivery.deps import DeliveryPorts
-from social_scale_core.delivery.model import Delivery, DeliveryStatus, OutgoingMail
+from social_scale_core.delivery.model import Delivery, DeliveryKind, DeliveryStatus, OutgoingMail
 from social_scale_core.errors import MailNotSent, NotFound
 from social_scale_core.invoicing.documents import invoice_pdf
 from social_scale_core.invoicing.lifecycle import get_invoice
 
 log = logging.getLogger("social_scale.delivery")
-# Builds the mail of a delivery kind the invoice composer does not know (alerts).
-Composer = Callable[[Delivery], OutgoingMail]
 
 
 class Undeliverable(Exception):
     """The delivery can never be sent (its invoice is gone): failed without retries."""
 
 
-def compose(ports: DeliveryPorts, delivery: Delivery, now: datetime,
-            others: Composer | None = None) -> OutgoingMail:
+def compose(ports: DeliveryPorts, delivery: Delivery, now: datetime) -> OutgoingMail:
+    if delivery.kind is DeliveryKind.ALERT:
+        return alert_mail(delivery)
     if delivery.invoice_id is None:
-        if others is None:
-            raise Undeliverable(f"no composer for {delivery.kind} deliveries")
-        return others(delivery)
+        raise Undeliverable(f"a {delivery.kind} delivery without an invoice")
     try:
         view = get_invoice(ports.uow, delivery.invoice_id)
         pdf = invoice_pdf(ports.uow, ports.renderer, delivery.invoice_id, now)
@@ -47,11 +43,11 @@ def _after_failure(ports: DeliveryPorts, delivery: Delivery, error: str, now: da
     return evolve(delivery, next_attempt_at=now + wait, error=error)
 
 
-def attempt(ports: DeliveryPorts, delivery: Delivery, others: Composer | None = None) -> Delivery:
+def attempt(ports: DeliveryPorts, delivery: Delivery) -> Delivery:
     """One attempt at a claimed delivery; records the outcome and returns it."""
     now = ports.clock.now()
     try:
-        ports.transport.deliver(compose(ports, delivery, now, others))
+        ports.transport.deliver(compose(ports, delivery, now))
         outcome = evolve(delivery, status=DeliveryStatus.SENT, sent_at=ports.clock.now(),
                          error=None)
     except MailNotSent as exc:
@@ -66,7 +62,7 @@ def attempt(ports: DeliveryPorts, delivery: Delivery, others: Composer | None = 
     return outcome
 
 
-def drain_outbox(ports: DeliveryPorts, others: Composer | None = None) -> int:
+def drain_outbox(ports: DeliveryPorts) -> int:
     """Send every delivery due now, a batch at a time; returns how many were attempted.
 
     Each batch is claimed (leased, its attempt counted) and committed before any mail
@@ -79,7 +75,7 @@ def drain_outbox(ports: DeliveryPorts, others: Composer | None = None) -> int:
             batch = uow.outbox.claim_due(now, ports.settings.batch, now + ports.settings.lease)
             uow.commit()
         for delivery in batch:
-            attempt(ports, delivery, others)
+            attempt(ports, delivery)
         total += len(batch)
         if len(batch) < ports.settings.batch:
             return total

@@ -30,6 +30,7 @@ class DeliveryOut(OutModel):
     status: str = Field(description="queued, sent or failed")
     to: str
     cc: list[str]
+    reminder_step: int | None = Field(description="days after the due date, for a reminder")
     attempts: int
     queued_at: UtcDateTime
     next_attempt_at: UtcDateTime | None = Field(description="while queued")
@@ -40,7 +41,8 @@ class DeliveryOut(OutModel):
     @classmethod
     def of(cls, d: Delivery) -> DeliveryOut:
         return cls(id=d.id, kind=d.kind.value, status=d.status.value, to=", ".join(d.to),
-                   cc=list(d.cc), attempts=d.attempts, queued_at=d.queued_at,
+                   cc=list(d.cc), reminder_step=d.reminder_step, attempts=d.attempts,
+                   queued_at=d.queued_at,
                    next_attempt_at=d.next_attempt_at if d.status == "queued" else None,
                    sent_at=d.sent_at, error=d.error, message_id=d.message_id)
 

@@ -1,0 +1,45 @@
+"""Alert collaborators from the settings: thresholds, notifier, the price-change port."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from email.utils import parseaddr
+
+from social_scale_adapters.alerts.apprise_notifier import AppriseNotifier, check_urls
+from social_scale_core.alerts.model import AlertThresholds, PriceChange
+
+from social_scale_http.settings import ConfigError, Settings
+
+
+class PendingCatalogChangeLog:
+    """PriceChangeFeed port waiting for the catalog change log (issue 15, built in
+    parallel): until it is wired here, no price_change alert is raised."""
+
+    def significant_since(self, since: datetime) -> Sequence[PriceChange]:
+        return ()
+
+
+def build_thresholds(settings: Settings) -> AlertThresholds:
+    return AlertThresholds(
+        balance_below=settings.alert_balance_below, balance_days=settings.alert_balance_days,
+        sync_stall_seconds=settings.alert_sync_stall.total_seconds(),
+        order_stall_seconds=settings.alert_order_stall.total_seconds(),
+    )
+
+
+def build_notifier(settings: Settings) -> AppriseNotifier:
+    """ConfigError names how many ALERT_URLS apprise cannot use (never the URLs: tokens)."""
+    bad = check_urls(settings.alert_urls)
+    if bad:
+        schemes = ", ".join(sorted({url.partition(":")[0] for url in bad}))
+        raise ConfigError(f"ALERT_URLS: {len(bad)} URL(s) apprise cannot use (scheme {schemes})")
+    return AppriseNotifier(settings.alert_urls)
+
+
+def alert_recipients(settings: Settings) -> tuple[str, ...]:
+    return (settings.alert_email,) if settings.alert_email else ()
+
+
+def mail_domain(settings: Settings) -> str:
+    return parseaddr(settings.smtp_from)[1].rpartition("@")[2] or "socialscale.local"
