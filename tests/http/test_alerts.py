@@ -240,3 +240,25 @@ def test_low_balance_by_days_of_spend_at_the_last_weeks_rate() -> None:
     floor = AlertThresholds(balance_below=Decimal("500"), balance_days=Decimal(3))
     assert balance_condition(Balance(Decimal("450"), "INR"), Facts(), NOW, floor)  # type: ignore[arg-type]
     assert balance_condition(None, Facts(), NOW, floor) is None  # type: ignore[arg-type]
+
+
+def test_a_significant_price_rise_in_the_catalog_change_log_alerts_for_a_day(
+        make_container: Callable[..., Container], db_url: str) -> None:
+    from social_scale_adapters.db.catalog_tables import catalog_changes
+
+    ops = Ops(make_container, db_url)
+    with ops.container.engine().begin() as conn:
+        for service, significant, old, new, percent in ((1680, True, "0.0125", "0.0150", "20"),
+                                                        (1681, False, "1.00", "1.05", "5")):
+            conn.execute(insert(catalog_changes).values(
+                service_id=service, name=f"Service {service}", kind="rate", field="rate",
+                old=old, new=new, percent=Decimal(percent), significant=significant,
+                detected_at=ops.clock.now()))
+    check_alerts(ops.container)
+    (alert,) = ops.alerts()
+    assert (alert["kind"], alert["subject"]) == ("price_change", "1680")
+    assert "0.0125 -> 0.0150 (+20" in alert["message"]
+    ops.clock.advance(days=1, minutes=1)
+    ops.relogin()
+    check_alerts(ops.container)
+    assert ops.alerts() == []

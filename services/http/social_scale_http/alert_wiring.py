@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from email.utils import parseaddr
 
 from social_scale_adapters.alerts.apprise_notifier import AppriseNotifier, check_urls
 from social_scale_core.alerts.model import AlertThresholds, PriceChange
+from social_scale_core.catalog.lookup import significant_changes
+from social_scale_core.catalog.model import ChangeKind
+from social_scale_core.catalog.refresh import CatalogPorts
+from social_scale_core.money import to_decimal
 
 from social_scale_http.settings import ConfigError, Settings
 
 
-class PendingCatalogChangeLog:
-    """PriceChangeFeed port waiting for the catalog change log (issue 15, built in
-    parallel): until it is wired here, no price_change alert is raised."""
+class CatalogChangeFeed:
+    """PriceChangeFeed over the catalog's change log (issue 15): its significant rate
+    changes (rises of at least PRICE_ALERT_PERCENT)."""
+
+    def __init__(self, catalog: CatalogPorts) -> None:
+        self._catalog = catalog
 
     def significant_since(self, since: datetime) -> Sequence[PriceChange]:
-        return ()
+        return [PriceChange(c.service_id, c.name, to_decimal(c.old or "0"),
+                            to_decimal(c.new or "0"), c.percent or Decimal(0), c.detected_at)
+                for c in significant_changes(self._catalog, since)
+                if c.kind is ChangeKind.RATE]
 
 
 def build_thresholds(settings: Settings) -> AlertThresholds:

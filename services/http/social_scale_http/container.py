@@ -8,7 +8,7 @@ from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_core.alerts.raising import AlertPorts
 from social_scale_core.auth.sessions import AuthPorts
-from social_scale_core.catalog import ServiceCatalog
+from social_scale_core.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.clock import SystemClock
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.delivery.deps import DeliveryPorts
@@ -17,7 +17,7 @@ from social_scale_core.provider_record import ensure_provider
 from social_scale_core.rate_limit import RateRule
 
 from social_scale_http.alert_wiring import (
-    PendingCatalogChangeLog,
+    CatalogChangeFeed,
     alert_recipients,
     build_notifier,
     build_thresholds,
@@ -77,9 +77,13 @@ class Container(containers.DeclarativeContainer):
     provider = providers.Singleton(
         build_provider, settings=settings, observer=call_observer, simulator=simulator.provider
     )
-    catalog = providers.Singleton(
-        ServiceCatalog, provider, clock, ttl=settings.provided.services_cache_ttl
+    # The catalog lives in the database (issue 15): only its refresher asks the panel.
+    catalog_ports = providers.Singleton(
+        CatalogPorts, uow=uow.provider, provider=provider, clock=clock,
+        refresh_every=settings.provided.catalog_refresh,
+        alert_percent=settings.provided.price_alert_percent,
     )
+    catalog = providers.Singleton(StoredCatalog, catalog_ports)
     provider_config = providers.Singleton(build_provider_config, settings)
     provider_id = providers.ThreadSafeSingleton(
         ensure_provider, uow.provider, provider_config, clock
@@ -104,7 +108,7 @@ class Container(containers.DeclarativeContainer):
         DeliveryPorts, uow=uow.provider, clock=clock, transport=mail_transport,
         renderer=invoice_renderer, settings=delivery_settings,
     )
-    price_changes = providers.Singleton(PendingCatalogChangeLog)
+    price_changes = providers.Singleton(CatalogChangeFeed, catalog_ports)
     alert_notifier = providers.Singleton(build_notifier, settings)
     alert_ports = providers.Factory(
         AlertPorts, uow=uow.provider, clock=clock, balance=provider.provided.balance,

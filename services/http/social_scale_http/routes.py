@@ -14,6 +14,7 @@ from social_scale_http.openapi import build_openapi
 from social_scale_http.resources import (
     alerts,
     analytics,
+    catalog,
     companies,
     integrations,
     invoice_delivery,
@@ -37,6 +38,7 @@ def register(api: Api, container: Container) -> None:
     auth_resources.register(api, container)
     integrations.register(api, container)
     invoice_register.register(api, container)
+    catalog.register(api, container)
     invoices.register(api, container)
     invoice_delivery.register(api, container)
     companies.register(api, container)

@@ -9,7 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/social_scale.db"
@@ -59,7 +66,6 @@ class Settings(BaseSettings):
     fampage_base_url: str = "https://fampage.in/api/v2"
     # One time-out for every panel action; unset: the client's per-action defaults.
     fampage_timeout: Duration | None = None
-    services_cache_ttl: Duration = timedelta(minutes=10)
     integration_log_retention_days: int = Field(90, ge=1)
     sandbox_seed: int = 0
     # Set by `serve` for its workers: the one sandbox simulator they share (internal).
@@ -121,6 +127,16 @@ class Settings(BaseSettings):
     alert_email: str | None = None  # default: every admin's address
     # /metrics: public when unset; when set, scrapers must send `Authorization: Bearer <it>`.
     metrics_token: SecretStr | None = None
+    # Catalog in the database and mass orders (issue 15): the catalog's refresh interval
+    # (SERVICES_CACHE_TTL, its old name, still works), the rate rise that makes a change
+    # significant (percent), and how many lines of a mass order are placed at once.
+    catalog_refresh: Duration = Field(
+        timedelta(minutes=10),
+        validation_alias=AliasChoices("catalog_refresh", "services_cache_ttl"))
+    price_alert_percent: Decimal = Field(Decimal(10), gt=0, le=10000, decimal_places=2)
+    mass_order_concurrency: int = Field(4, ge=1, le=32)
+    # Operator console (issue 14): a signed-in browser is signed out after this long idle.
+    console_idle_timeout: Duration = timedelta(minutes=30)
 
     @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", "agency_gstin", "metrics_token",
                      "agency_state_code", "agency_address", "agency_email",

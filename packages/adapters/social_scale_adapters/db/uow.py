@@ -14,6 +14,7 @@ from social_scale_adapters.db.auth_tables import (
     SqlResetTokenRepository,
     SqlUserRepository,
 )
+from social_scale_adapters.db.catalog import SqlCatalogStore
 from social_scale_adapters.db.companies import SqlCompanyRepository
 from social_scale_adapters.db.integration_logs import SqlIntegrationLogRepository
 from social_scale_adapters.db.invoice_register import SqlInvoiceRegister
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
         self.invoice_sources = SqlInvoiceSources(session)
         self.analytics = SqlAnalyticsReader(session)
         self.sync_claims = SqlSyncClaims(session)
+        self.catalog = SqlCatalogStore(session)
         self.outbox = SqlOutbox(session)
         self.invoice_register = SqlInvoiceRegister(session)
         self.alerts = SqlAlertRepository(session)

@@ -45,15 +45,28 @@ def _balance(ports: AlertPorts) -> Balance | None:
         return None
 
 
+@frozen
+class Outside:
+    """What the round reads before its transaction: the panel's balance (None when the
+    panel did not answer) and the catalog's recent price changes (their own storage)."""
+
+    balance: Balance | None
+    prices: list[Condition]
+
+
+def read_outside(ports: AlertPorts, now: datetime) -> Outside:
+    since = now - timedelta(seconds=ports.thresholds.recent_seconds)
+    return Outside(_balance(ports), price_conditions(ports.prices.significant_since(since)))
+
+
 def current_conditions(ports: AlertPorts, uow: AlertsUnitOfWork, now: datetime,
-                       balance: Balance | None) -> dict[AlertKind, list[Condition] | None]:
+                       outside: Outside) -> dict[AlertKind, list[Condition] | None]:
     """Every kind's conditions now; None for a kind that could not be judged."""
     facts, limits = uow.alert_facts, ports.thresholds
     found: dict[AlertKind, list[Condition] | None] = dict(order_conditions(facts, now, limits))
     found[AlertKind.SYNC_STALLED] = sync_condition(facts, now, limits)
-    found[AlertKind.LOW_BALANCE] = balance_condition(balance, facts, now, limits)
-    since = now - timedelta(seconds=limits.recent_seconds)
-    found[AlertKind.PRICE_CHANGE] = price_conditions(ports.prices.significant_since(since))
+    found[AlertKind.LOW_BALANCE] = balance_condition(outside.balance, facts, now, limits)
+    found[AlertKind.PRICE_CHANGE] = outside.prices
     return found
 
 
@@ -96,10 +109,10 @@ def raise_alerts(ports: AlertPorts) -> list[Alert]:
     """One round: judge every condition, open and resolve alerts (one open per subject),
     queue one digest mail to the admins for the new ones, then push the not yet pushed.
     Returns the alerts opened."""
-    balance = _balance(ports)  # before the transaction: the panel call is logged in its own
     now = ports.clock.now()
+    outside = read_outside(ports, now)  # before the transaction: they use their own
     with ports.uow() as uow:
-        opened = _reconcile(uow, current_conditions(ports, uow, now, balance), now)
+        opened = _reconcile(uow, current_conditions(ports, uow, now, outside), now)
         if opened:
             _queue_mail(ports, uow, opened, now)
         uow.commit()

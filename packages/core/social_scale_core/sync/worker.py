@@ -56,26 +56,12 @@ class NoObserver:
         pass
 
 
-# Another periodic job of the round (outbox, reminders, alerts): named, returns a count.
-RoundStep = tuple[str, Callable[[], object]]
-
-
 @frozen
 class SyncDeps:
     orders: OrderPorts
     claims: SyncUowFactory
     settings: SyncSettings = field(factory=SyncSettings)
     observer: SyncObserver = field(factory=NoObserver)
-    steps: tuple[RoundStep, ...] = ()
-
-
-def run_steps(deps: SyncDeps) -> None:
-    """The round's other jobs, after the sync; one failing never stops the others."""
-    for name, step in deps.steps:
-        try:
-            step()
-        except Exception:
-            log.exception("round_step_failed step=%s", name)
 
 
 def _claim(deps: SyncDeps, due: datetime) -> list[int]:
@@ -153,14 +139,28 @@ def needing_review(claims: SyncUowFactory, now: datetime, stale_after: timedelta
         return uow.sync_claims.needing_review(now - stale_after, limit)
 
 
+def run_steps(steps: tuple[Callable[[], None], ...]) -> None:
+    """Run each step of the round; one failing never stops the others (nor the worker)."""
+    for step in steps:
+        try:
+            step()
+        except Exception:
+            log.exception("round_step_crashed step=%s", getattr(step, "__name__", step))
+
+
 @define
 class SyncWorker:
-    """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early)."""
+    """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early).
+
+    `steps` are the round's other periodic jobs (the catalog refresh, ...), run after each
+    pass; each must catch and log its own failures (see `run_steps`).
+    """
 
     deps: SyncDeps
     wait: Callable[[float], bool]
     rng: random.Random = field(factory=random.Random)
     failures: int = 0
+    steps: tuple[Callable[[], None], ...] = ()
 
     def next_delay(self) -> float:
         s = self.deps.settings
@@ -170,12 +170,12 @@ class SyncWorker:
         return s.interval * (1 + self.rng.uniform(-s.jitter, s.jitter))
 
     def step(self) -> None:
-        """One pass, then the other jobs of the round; remembers a sync failure (panel or
-        storage) to back off before the next."""
+        """One pass, then the other jobs of the round (they run even when the sync
+        failed); remembers a sync failure (panel or storage) to back off before the next."""
         try:
             self._sync()
         finally:
-            run_steps(self.deps)
+            run_steps(self.steps)
 
     def _sync(self) -> None:
         try:
