@@ -23,6 +23,7 @@ from social_scale_adapters.db.invoices import (
     SqlInvoiceRepository,
     SqlNumberSeries,
 )
+from social_scale_adapters.db.order_batches import SqlBatchRepository
 from social_scale_adapters.db.orders import SqlOrderRepository
 from social_scale_adapters.db.providers import SqlProviderRepository
 from social_scale_adapters.db.rate_limits import SqlRateLimitStore
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
         self.analytics = SqlAnalyticsReader(session)
         self.sync_claims = SqlSyncClaims(session)
         self.catalog = SqlCatalogStore(session)
+        self.order_batches = SqlBatchRepository(session)
 
     def __exit__(
         self,
