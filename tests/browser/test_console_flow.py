@@ -71,7 +71,8 @@ def create_company(page: Any, base: str, watch: Watch) -> str:
 
 def fill_order(page: Any, base: str, company_id: str, service: int, quantity: int) -> None:
     page.goto(f"{base}/orders/new")
-    page.get_by_label("Company").select_option(company_id)  # the script submits the pickers
+    # console.js submits the pickers on every change
+    page.get_by_label("Company", exact=True).select_option(company_id)
     page.wait_for_url(re.compile(r"companyId="))
     page.get_by_label("Network").select_option("Instagram")
     page.wait_for_url(re.compile(r"network=Instagram"))

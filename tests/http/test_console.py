@@ -298,3 +298,90 @@ def test_the_preview_with_gst_equals_the_invoice_the_order_gets(
     invoice_id = re.search(r'href="/invoices/([^"]+)" data-invoice-link', order_page).group(1)  # type: ignore[union-attr]
     invoice = b.get(f"/invoices/{invoice_id}").text
     assert f'<strong>{figures["total"]}</strong>' in invoice and "IGST" in invoice
+
+
+def test_the_dashboard_shows_todays_order_in_the_day_chart(
+        placed: tuple[Browser, str, str]) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    browser, _, _ = placed
+    page = browser.get("/").text
+    today = datetime.now(ZoneInfo("Asia/Kolkata")).strftime("%d %b")
+    revenue = re.search(r'data-figure="revenue">([^<]+)<', page).group(1)  # type: ignore[union-attr]
+    assert f"<title>{today}: Revenue {revenue}</title>" in page
+    assert 'data-figure="orders-today">1<' in page and 'data-figure="open">1<' in page
+
+
+def test_the_new_order_pickers_search_companies(signed_in: Browser) -> None:
+    for name in ("Acme", "Globex"):
+        signed_in.post("/companies/new", {"name": name}, csrf_from="/companies/new")
+    page = signed_in.get("/orders/new?companySearch=glob").text
+    assert ">Globex</option>" in page and ">Acme</option>" not in page
+
+
+def _company(browser: Browser) -> str:
+    made = browser.post("/companies/new", {"name": "Acme"}, csrf_from="/companies/new")
+    return str(made.headers["location"].split("/companies/")[1].split("?")[0])
+
+
+def test_custom_comments_must_match_the_quantity(signed_in: Browser) -> None:
+    company_id = _company(signed_in)
+    form = f"/orders/new?companyId={company_id}&service=2188"
+    page = signed_in.get(form).text
+    assert 'name="comments"' in page and "data-line-counter" in page
+    bad = signed_in.post("/orders/new", {
+        "companyId": company_id, "service": "2188", "link": "https://instagram.com/p/abc",
+        "quantity": "5", "comments": "great\nlove it", "formKey": "c1", "action": "place"},
+        csrf_from=form)
+    assert bad.status_code == 422
+    assert "Comments has 2 comment lines; the quantity is 5" in bad.text
+
+
+def test_an_unknown_outcome_says_what_to_do_and_can_be_resolved(
+        signed_in: Browser, container: Any) -> None:
+    from social_scale_adapters.fampage.simulator import parse_fault
+    company_id = _company(signed_in)
+    container.simulator().state.set_fault(*parse_fault("add=timeout"))
+    body = {"companyId": company_id, "service": "2124", "link": "https://instagram.com/acme",
+            "quantity": "100", "formKey": "u1", "action": "place"}
+    result = signed_in.post("/orders/new", body, csrf_from="/orders/new")
+    assert result.status_code == 502 and "The outcome is unknown" in result.text
+    assert "Do not place it again" in result.text
+    order_path = re.search(r'href="(/orders/[0-9a-f-]{36})"', result.text).group(1)  # type: ignore[union-attr]
+    page = signed_in.get(order_path).text
+    assert "Resolve this order" in page
+    missing = signed_in.post(f"{order_path}/resolve", {"outcome": "placed"}, csrf_from=order_path)
+    assert missing.status_code == 422 and "give the panel" in missing.text
+    done = signed_in.post(f"{order_path}/resolve", {"outcome": "failed"}, csrf_from=order_path)
+    assert done.status_code == 303
+    assert "badge s-failed" in signed_in.get(order_path).text
+
+
+def test_a_failed_order_links_to_placing_it_again(signed_in: Browser, container: Any) -> None:
+    from social_scale_adapters.fampage.simulator import parse_fault
+    company_id = _company(signed_in)
+    container.simulator().state.set_fault(*parse_fault("add=error:Not enough funds"))
+    body = {"companyId": company_id, "service": "2124", "link": "https://instagram.com/acme",
+            "quantity": "100", "formKey": "f1", "action": "place"}
+    refused = signed_in.post("/orders/new", body, csrf_from="/orders/new")
+    assert refused.status_code in (409, 502) and "was not placed" in refused.text
+    assert "Not enough funds" in refused.text
+    order_path = re.search(r'href="(/orders/[0-9a-f-]{36})"', refused.text).group(1)  # type: ignore[union-attr]
+    again = re.search(r'href="(/orders/new\?[^"]+)">Place it again', signed_in.get(order_path).text)
+    assert again is not None
+    form = signed_in.get(again.group(1).replace("&amp;", "&")).text
+    assert 'value="https://instagram.com/acme"' in form and 'value="100"' in form
+    assert f'href="{order_path}"' in signed_in.get("/").text  # under "needs review"
+
+
+def test_the_login_throttle_holds_for_the_console_too(signed_in: Browser) -> None:
+    signed_in.cookies.pop("ss_console")
+    statuses = []
+    for _ in range(30):
+        result = signed_in.post("/login", {"email": ADMIN_EMAIL, "password": "wrong"},
+                                csrf_from="/login")
+        statuses.append(result.status_code)
+        if result.status_code == 429:
+            assert "Too many attempts" in result.text and result.headers["retry-after"]
+            break
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {401}

@@ -76,13 +76,23 @@ class NewOrderPage(Page):
         network = owner or values.get("network") or (networks[0] if networks else "")
         services = next((s for name, s in listing.networks if name == network), [])
         chosen = next((s for s in services if str(s.service_id) == values.get("service")), None)
-        items, _ = companies.list_companies(self.deps.companies, None, 500, 0)
-        return {"companies": items, "networks": networks, "network": network,
+        return {"companies": self._companies(values), "networks": networks, "network": network,
                 "services": services, "chosen": chosen, "stale": listing.snapshot.stale,
                 "type_fields": TYPE_FIELDS.get(chosen.type, ()) if chosen else (),
                 "form_key": values.get("formKey") or secrets.token_urlsafe(18),
                 "default_multiplier": self.deps.invoice_policy.default_multiplier,
                 "form": values}
+
+    def _companies(self, values: dict[str, str]) -> list[Any]:
+        search = (values.get("companySearch") or "").strip()[:200] or None
+        items, _ = companies.list_companies(self.deps.companies, search, 200, 0)
+        chosen = values.get("companyId")
+        if chosen and all(c.id != chosen for c in items):
+            try:  # the chosen company stays in the list whatever the search
+                items.insert(0, companies.get_company(self.deps.companies, chosen))
+            except e.NotFound:
+                values.pop("companyId")
+        return items
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         values = {k: v for k, v in req.params.items() if isinstance(v, str)}
