@@ -13,6 +13,7 @@ from social_scale_core.clock import SystemClock
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.delivery.deps import DeliveryPorts
 from social_scale_core.orders.deps import OrderPorts
+from social_scale_core.orders.mass import MassPorts
 from social_scale_core.provider_record import ensure_provider
 from social_scale_core.rate_limit import RateRule
 
@@ -101,6 +102,11 @@ class Container(containers.DeclarativeContainer):
     order_ports = providers.Factory(
         OrderPorts, uow=uow.provider, provider=provider, catalog=catalog, clock=clock,
         invoice_policy=invoice_policy, provider_id=provider_id,
+    )
+    # Mass orders (issue 15): lines placed MASS_ORDER_CONCURRENCY at a time.
+    mass_ports = providers.Factory(
+        MassPorts, orders=order_ports, batches=uow.provider,
+        concurrency=settings.provided.mass_order_concurrency,
     )
 
     # Invoice delivery through the outbox, reminders and alerts (issue 16).
