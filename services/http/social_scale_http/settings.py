@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from datetime import timedelta
@@ -102,13 +103,35 @@ class Settings(BaseSettings):
     sync_concurrency: int = Field(4, ge=1, le=16)
     # /metrics: public when unset; when set, scrapers must send `Authorization: Bearer <it>`.
     metrics_token: SecretStr | None = None
+    # Operations (issue 13): background work in serve, log format, proxies, worker metrics.
+    # auto: `serve` runs the background round itself on SQLite; on PostgreSQL the
+    # `social-scale worker` service does. on/off force it.
+    sync_in_serve: Literal["auto", "on", "off"] = "auto"
+    log_format: Literal["json", "console"] = "json"
+    # Peers (IPs or CIDR networks) whose X-Forwarded-For / Forwarded headers are believed.
+    forwarded_allow_ips: CsvList = Field(default_factory=list)
+    worker_metrics_host: str = "127.0.0.1"
+    # Port of `social-scale worker`'s /health/live, /health/ready and /metrics (unset: none).
+    worker_metrics_port: int | None = Field(None, ge=1, le=65535)
 
     @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", "agency_gstin", "metrics_token",
                      "agency_state_code", "agency_address", "agency_email",
-                     "invoice_font_path", mode="before")
+                     "invoice_font_path", "worker_metrics_port", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(f"{item!r} is not an IP address or network "
+                                     "(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
 
     @model_validator(mode="after")
     def _gst_needs_the_agency_gstin(self) -> Settings:

@@ -1,42 +1,24 @@
-"""`social-scale worker` and `social-scale reconcile`: the sync use cases, wired."""
+"""`social-scale worker` and `social-scale reconcile`: the background round, wired."""
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 import time
 from datetime import timedelta
 from typing import Any
 
+import structlog
 from dependency_injector import providers
 from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending, vacuum_deltas
-from social_scale_core.sync.worker import (
-    SyncDeps,
-    SyncSettings,
-    SyncWorker,
-    needing_review,
-    sync_pass,
-)
+from social_scale_core.sync.worker import SyncWorker, needing_review
 
+from social_scale_http.background.round import build_round, sync_deps, sync_settings
 from social_scale_http.container import Container
-from social_scale_http.metrics import SyncMetrics
 from social_scale_http.settings import Settings
 
-log = logging.getLogger("social_scale.worker")
-
-
-def sync_settings(settings: Settings) -> SyncSettings:
-    """One batch at a time on SQLite (a single writer), `SYNC_CONCURRENCY` elsewhere."""
-    return SyncSettings(
-        interval=settings.sync_interval.total_seconds(), batch_size=settings.sync_batch_size,
-        concurrency=(1 if settings.database_url.startswith("sqlite")
-                     else settings.sync_concurrency))
-
-
-def sync_deps(container: Container) -> SyncDeps:
-    return SyncDeps(orders=container.order_ports(), claims=container.uow,
-                    settings=sync_settings(container.settings()), observer=SyncMetrics())
+__all__ = ["reconcile", "run_worker", "sync_deps", "sync_settings"]
+log = structlog.get_logger("social_scale.worker")
 
 
 def _container(settings: Settings) -> Container:
@@ -45,34 +27,40 @@ def _container(settings: Settings) -> Container:
     return container
 
 
-def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> int:
-    """Sync until SIGTERM/SIGINT (or one pass with `once`); 0 on a clean stop."""
-    container = _container(settings)
-    deps = sync_deps(container)
-    if once:
-        started = time.perf_counter()
-        synced = sync_pass(deps)
-        print(f"worker: synced {synced} open orders in "
-              f"{time.perf_counter() - started:.2f}s", flush=True)
-        if fold_pending(container.engine()):
-            vacuum_deltas(container.engine())
-        return 0
-    if metrics_port:
-        from prometheus_client import start_http_server
+def _once(container: Container) -> int:
+    started = time.perf_counter()
+    background = build_round(container, "worker")
+    background()
+    log.info("worker_round_done", synced=background.results.get("sync"),
+             seconds=round(time.perf_counter() - started, 3))
+    if fold_pending(container.engine()):
+        vacuum_deltas(container.engine())
+    return 0
 
-        start_http_server(metrics_port, addr="127.0.0.1")
+
+def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> int:
+    """Rounds until SIGTERM/SIGINT (or one round with `once`); 0 on a clean stop."""
+    container = _container(settings)
+    if once:
+        return _once(container)
+    port = metrics_port or settings.worker_metrics_port
+    if port:
+        from social_scale_http.worker_health import serve_health
+
+        serve_health(container, settings.worker_metrics_host, port)
     if settings.sqlite_path is not None:
-        log.warning("worker_on_sqlite: run a single worker per SQLite database")
+        log.warning("worker_on_sqlite", message="run a single worker per SQLite database")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    print(f"worker: syncing open orders every {deps.settings.interval:g}s "
-          f"(batches of {deps.settings.batch_size}, {deps.settings.concurrency} at once)",
-          flush=True)
+    deps = sync_deps(container)
+    log.info("worker_started", interval_s=deps.settings.interval,
+             batch_size=deps.settings.batch_size, concurrency=deps.settings.concurrency)
     folder = RollupFolder(container.engine()).start()
-    SyncWorker(deps, wait=stop.wait).run(stop)
+    SyncWorker(deps, wait=stop.wait, run_round=build_round(container, "worker")).run(stop)
     folder.stop()
     container.engine().dispose()
+    log.info("worker_stopped")
     return 0
 
 

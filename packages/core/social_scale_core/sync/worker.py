@@ -141,12 +141,16 @@ def needing_review(claims: SyncUowFactory, now: datetime, stale_after: timedelta
 
 @define
 class SyncWorker:
-    """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early)."""
+    """Runs rounds until `stop` is set; `wait` sleeps (returns True when stopped early).
+
+    A round is `run_round` when given (the background round: the sync pass and the other
+    periodic steps), else one `sync_pass`; a round that raises backs the next one off."""
 
     deps: SyncDeps
     wait: Callable[[float], bool]
     rng: random.Random = field(factory=random.Random)
     failures: int = 0
+    run_round: Callable[[], object] | None = None
 
     def next_delay(self) -> float:
         s = self.deps.settings
@@ -156,19 +160,23 @@ class SyncWorker:
         return s.interval * (1 + self.rng.uniform(-s.jitter, s.jitter))
 
     def step(self) -> None:
-        """One pass; remembers a failure (panel or storage) to back off before the next."""
+        """One round; remembers a failure (panel or storage) to back off before the next."""
         try:
-            sync_pass(self.deps)
+            if self.run_round is not None:
+                self.run_round()
+            else:
+                sync_pass(self.deps)
             self.failures = 0
         except ProviderError as exc:
             self.failures += 1
             self.deps.observer.failed()
-            log.warning("sync_pass_failed failures=%d error=%s", self.failures, exc)
+            log.warning("sync_pass_failed",
+                        extra={"failures": self.failures, "error": str(exc)})
         except Exception:
             # The database, say, is restarting: back off like for the panel, do not die.
             self.failures += 1
             self.deps.observer.failed()
-            log.exception("sync_pass_crashed failures=%d", self.failures)
+            log.exception("sync_pass_crashed", extra={"failures": self.failures})
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
