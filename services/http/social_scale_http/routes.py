@@ -12,7 +12,14 @@ from social_scale_http.container import Container
 from social_scale_http.metrics import metrics_resource
 from social_scale_http.openapi import build_openapi
 from social_scale_http.readiness import Readiness
-from social_scale_http.resources import analytics, companies, integrations, invoices, orders
+from social_scale_http.resources import (
+    analytics,
+    catalog,
+    companies,
+    integrations,
+    invoices,
+    orders,
+)
 from social_scale_http.resources import auth as auth_resources
 from social_scale_http.resources.docs import DocsResource, OpenApiResource
 from social_scale_http.resources.health import HealthResource
@@ -30,6 +37,7 @@ def register(api: Api, container: Container) -> None:
     api.route("/health/ready", health, suffix="ready")
     auth_resources.register(api, container)
     integrations.register(api, container)
+    catalog.register(api, container)
     invoices.register(api, container)
     companies.register(api, container)
     orders.register(api, container)

@@ -10,7 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/social_scale.db"
@@ -60,7 +67,6 @@ class Settings(BaseSettings):
     fampage_base_url: str = "https://fampage.in/api/v2"
     # One time-out for every panel action; unset: the client's per-action defaults.
     fampage_timeout: Duration | None = None
-    services_cache_ttl: Duration = timedelta(minutes=10)
     integration_log_retention_days: int = Field(90, ge=1)
     sandbox_seed: int = 0
     # Set by `serve` for its workers: the one sandbox simulator they share (internal).
@@ -101,8 +107,26 @@ class Settings(BaseSettings):
     sync_batch_size: int = Field(100, ge=1, le=100)
     # Batches synced at once by one worker process (threads; 1 on SQLite: one writer).
     sync_concurrency: int = Field(4, ge=1, le=16)
+    # Invoice delivery, payment details, reminders and operator alerts (issue 16).
+    agency_phone: str | None = None
+    agency_logo_path: str | None = None  # a PNG or JPEG printed at the top of invoices
+    agency_bank_name: str | None = None
+    agency_bank_account_name: str | None = None
+    agency_bank_account: str | None = Field(None, pattern=r"^[0-9A-Za-z]{6,34}$")
+    agency_bank_ifsc: str | None = Field(None, pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")
+    agency_upi_id: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]{2,256}@[A-Za-z0-9.-]{2,64}$")
     # /metrics: public when unset; when set, scrapers must send `Authorization: Bearer <it>`.
     metrics_token: SecretStr | None = None
+    # Catalog in the database and mass orders (issue 15): the catalog's refresh interval
+    # (SERVICES_CACHE_TTL, its old name, still works), the rate rise that makes a change
+    # significant (percent), and how many lines of a mass order are placed at once.
+    catalog_refresh: Duration = Field(
+        timedelta(minutes=10),
+        validation_alias=AliasChoices("catalog_refresh", "services_cache_ttl"))
+    price_alert_percent: Decimal = Field(Decimal(10), gt=0, le=10000, decimal_places=2)
+    mass_order_concurrency: int = Field(4, ge=1, le=32)
+    # Operator console (issue 14): a signed-in browser is signed out after this long idle.
+    console_idle_timeout: Duration = timedelta(minutes=30)
     # Operations (issue 13): background work in serve, log format, proxies, worker metrics.
     # auto: `serve` runs the background round itself on SQLite; on PostgreSQL the
     # `social-scale worker` service does. on/off force it.
@@ -116,7 +140,9 @@ class Settings(BaseSettings):
 
     @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", "agency_gstin", "metrics_token",
                      "agency_state_code", "agency_address", "agency_email",
-                     "invoice_font_path", "worker_metrics_port", mode="before")
+                     "invoice_font_path", "agency_phone", "agency_logo_path",
+                     "agency_bank_name", "agency_bank_account_name", "agency_bank_account",
+                     "agency_bank_ifsc", "agency_upi_id", "worker_metrics_port", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

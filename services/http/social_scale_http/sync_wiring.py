@@ -13,11 +13,18 @@ from dependency_injector import providers
 from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending, vacuum_deltas
 from social_scale_core.sync.worker import SyncWorker, needing_review
 
-from social_scale_http.background.round import build_round, sync_deps, sync_settings
+from social_scale_http.background.round import (
+    build_round,
+    catalog_step,
+    round_steps,
+    sync_deps,
+    sync_settings,
+)
 from social_scale_http.container import Container
 from social_scale_http.settings import Settings
 
-__all__ = ["reconcile", "run_worker", "sync_deps", "sync_settings"]
+__all__ = ["catalog_step", "reconcile", "round_steps", "run_worker", "sync_deps",
+           "sync_settings"]
 log = structlog.get_logger("social_scale.worker")
 
 

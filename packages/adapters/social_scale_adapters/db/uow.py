@@ -13,6 +13,7 @@ from social_scale_adapters.db.auth_tables import (
     SqlResetTokenRepository,
     SqlUserRepository,
 )
+from social_scale_adapters.db.catalog import SqlCatalogStore
 from social_scale_adapters.db.companies import SqlCompanyRepository
 from social_scale_adapters.db.integration_logs import SqlIntegrationLogRepository
 from social_scale_adapters.db.invoice_sources import SqlInvoiceSources
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.invoice_sources = SqlInvoiceSources(session)
         self.analytics = SqlAnalyticsReader(session)
         self.sync_claims = SqlSyncClaims(session)
+        self.catalog = SqlCatalogStore(session)
 
     def __exit__(
         self,

@@ -139,17 +139,31 @@ def needing_review(claims: SyncUowFactory, now: datetime, stale_after: timedelta
         return uow.sync_claims.needing_review(now - stale_after, limit)
 
 
+def run_steps(steps: tuple[Callable[[], None], ...]) -> None:
+    """Run each step of the round; one failing never stops the others (nor the worker)."""
+    for step in steps:
+        try:
+            step()
+        except Exception:
+            log.exception("round_step_crashed",
+                          extra={"step": getattr(step, "__name__", repr(step))})
+
+
 @define
 class SyncWorker:
     """Runs rounds until `stop` is set; `wait` sleeps (returns True when stopped early).
 
-    A round is `run_round` when given (the background round: the sync pass and the other
-    periodic steps), else one `sync_pass`; a round that raises backs the next one off."""
+    A round is `run_round` when given (the background round of named steps, which the
+    worker and `serve` share), else one `sync_pass` followed by `steps`, the other
+    periodic jobs, each catching and logging its own failures (see `run_steps`); a round
+    that raises backs the next one off.
+    """
 
     deps: SyncDeps
     wait: Callable[[float], bool]
     rng: random.Random = field(factory=random.Random)
     failures: int = 0
+    steps: tuple[Callable[[], None], ...] = ()
     run_round: Callable[[], object] | None = None
 
     def next_delay(self) -> float:
@@ -177,6 +191,7 @@ class SyncWorker:
             self.failures += 1
             self.deps.observer.failed()
             log.exception("sync_pass_crashed", extra={"failures": self.failures})
+        run_steps(self.steps)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():

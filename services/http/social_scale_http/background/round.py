@@ -15,7 +15,9 @@ from datetime import datetime
 import structlog
 from attrs import define, field, frozen
 from social_scale_adapters.db.heartbeats import Beat, record_beat
+from social_scale_core.catalog import refresh_if_due
 from social_scale_core.clock import Clock
+from social_scale_core.errors import ProviderError
 from social_scale_core.sync.worker import SyncDeps, SyncSettings, sync_pass
 from sqlalchemy import Engine
 
@@ -54,9 +56,23 @@ def _sync_step(container: Container) -> Step:
     return Step("sync", lambda: sync_pass(deps))
 
 
+def catalog_step(container: Container) -> Callable[[], None]:
+    """The round's catalog step (issue 15): refresh the stored catalog when CATALOG_REFRESH
+    has passed; a failing panel is recorded (the copy turns stale) and retried later."""
+    ports = container.catalog_ports()
+
+    def refresh_catalog_if_due() -> None:
+        try:
+            refresh_if_due(ports)
+        except ProviderError as exc:
+            log.warning("catalog_refresh_failed", error=str(exc))
+
+    return refresh_catalog_if_due
+
+
 def round_steps(container: Container) -> list[Step]:
     """Every step of one round, in order (append new periodic work here)."""
-    return [_sync_step(container)]
+    return [_sync_step(container), Step("catalog", catalog_step(container))]
 
 
 def build_round(container: Container, mode: str) -> BackgroundRound:
