@@ -355,3 +355,33 @@ def test_an_unknown_outcome_says_what_to_do_and_can_be_resolved(
     done = signed_in.post(f"{order_path}/resolve", {"outcome": "failed"}, csrf_from=order_path)
     assert done.status_code == 303
     assert "badge s-failed" in signed_in.get(order_path).text
+
+
+def test_a_failed_order_links_to_placing_it_again(signed_in: Browser, container: Any) -> None:
+    from social_scale_adapters.fampage.simulator import parse_fault
+    company_id = _company(signed_in)
+    container.simulator().state.set_fault(*parse_fault("add=error:Not enough funds"))
+    body = {"companyId": company_id, "service": "2124", "link": "https://instagram.com/acme",
+            "quantity": "100", "formKey": "f1", "action": "place"}
+    refused = signed_in.post("/orders/new", body, csrf_from="/orders/new")
+    assert refused.status_code in (409, 502) and "was not placed" in refused.text
+    assert "Not enough funds" in refused.text
+    order_path = re.search(r'href="(/orders/[0-9a-f-]{36})"', refused.text).group(1)  # type: ignore[union-attr]
+    again = re.search(r'href="(/orders/new\?[^"]+)">Place it again', signed_in.get(order_path).text)
+    assert again is not None
+    form = signed_in.get(again.group(1).replace("&amp;", "&")).text
+    assert 'value="https://instagram.com/acme"' in form and 'value="100"' in form
+    assert f'href="{order_path}"' in signed_in.get("/").text  # under "needs review"
+
+
+def test_the_login_throttle_holds_for_the_console_too(signed_in: Browser) -> None:
+    signed_in.cookies.pop("ss_console")
+    statuses = []
+    for _ in range(30):
+        result = signed_in.post("/login", {"email": ADMIN_EMAIL, "password": "wrong"},
+                                csrf_from="/login")
+        statuses.append(result.status_code)
+        if result.status_code == 429:
+            assert "Too many attempts" in result.text and result.headers["retry-after"]
+            break
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {401}

@@ -13,10 +13,13 @@ from social_scale_http.metrics import metrics_resource
 from social_scale_http.openapi import build_openapi
 from social_scale_http.readiness import Readiness
 from social_scale_http.resources import (
+    alerts,
     analytics,
     catalog,
     companies,
     integrations,
+    invoice_delivery,
+    invoice_register,
     invoices,
     orders,
 )
@@ -37,11 +40,14 @@ def register(api: Api, container: Container) -> None:
     api.route("/health/ready", health, suffix="ready")
     auth_resources.register(api, container)
     integrations.register(api, container)
+    invoice_register.register(api, container)
     catalog.register(api, container)
     invoices.register(api, container)
+    invoice_delivery.register(api, container)
     companies.register(api, container)
     orders.register(api, container)
     analytics.register(api, container)
+    alerts.register(api, container)
     api.route("/metrics", metrics_resource(container))
 
     @cache

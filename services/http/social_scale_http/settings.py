@@ -115,6 +115,17 @@ class Settings(BaseSettings):
     agency_bank_account: str | None = Field(None, pattern=r"^[0-9A-Za-z]{6,34}$")
     agency_bank_ifsc: str | None = Field(None, pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")
     agency_upi_id: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]{2,256}@[A-Za-z0-9.-]{2,64}$")
+    # Days after the due date on which an unpaid invoice gets a reminder; empty: none.
+    invoice_reminder_days: Annotated[list[int], NoDecode, BeforeValidator(_split_csv)] = Field(
+        default_factory=list)
+    outbox_max_attempts: int = Field(5, ge=1, le=50)
+    outbox_retry_base: Duration = timedelta(minutes=1)  # doubled after each failed attempt
+    alert_balance_below: Decimal | None = Field(None, ge=0, decimal_places=4)
+    alert_balance_days: Decimal | None = Field(None, gt=0, le=365, decimal_places=2)
+    alert_sync_stall: Duration = timedelta(minutes=10)
+    alert_order_stall: Duration = timedelta(minutes=10)  # in `submitting` longer: stalled
+    alert_urls: CsvList = Field(default_factory=list)  # apprise URLs (tgram://, slack://, json://)
+    alert_email: str | None = None  # default: every admin's address
     # /metrics: public when unset; when set, scrapers must send `Authorization: Bearer <it>`.
     metrics_token: SecretStr | None = None
     # Catalog in the database and mass orders (issue 15): the catalog's refresh interval
@@ -142,7 +153,8 @@ class Settings(BaseSettings):
                      "agency_state_code", "agency_address", "agency_email",
                      "invoice_font_path", "agency_phone", "agency_logo_path",
                      "agency_bank_name", "agency_bank_account_name", "agency_bank_account",
-                     "agency_bank_ifsc", "agency_upi_id", "worker_metrics_port", mode="before")
+                     "agency_bank_ifsc", "agency_upi_id", "alert_balance_below",
+                     "alert_balance_days", "alert_email", "worker_metrics_port", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -164,6 +176,13 @@ class Settings(BaseSettings):
         if self.invoice_tax_mode == "gst" and not self.agency_gstin:
             raise ValueError("INVOICE_TAX_MODE=gst needs AGENCY_GSTIN")
         return self
+
+    @field_validator("invoice_reminder_days")
+    @classmethod
+    def _reminder_steps(cls, days: list[int]) -> list[int]:
+        if any(d < 1 or d > 365 for d in days):
+            raise ValueError("use whole days from 1 to 365, e.g. 3,7,14")
+        return sorted(set(days))
 
     @property
     def is_production(self) -> bool:

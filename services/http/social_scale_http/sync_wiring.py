@@ -13,18 +13,18 @@ from dependency_injector import providers
 from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending, vacuum_deltas
 from social_scale_core.sync.worker import SyncWorker, needing_review
 
-from social_scale_http.background.round import (
-    build_round,
+from social_scale_http.background.round import build_round, round_steps, sync_deps, sync_settings
+from social_scale_http.background.steps import (
     catalog_step,
-    round_steps,
-    sync_deps,
-    sync_settings,
+    check_alerts,
+    deliver_outbox,
+    send_reminders,
 )
 from social_scale_http.container import Container
 from social_scale_http.settings import Settings
 
-__all__ = ["catalog_step", "reconcile", "round_steps", "run_worker", "sync_deps",
-           "sync_settings"]
+__all__ = ["catalog_step", "check_alerts", "deliver_outbox", "reconcile", "round_steps",
+           "run_worker", "send_reminders", "sync_deps", "sync_settings"]
 log = structlog.get_logger("social_scale.worker")
 
 

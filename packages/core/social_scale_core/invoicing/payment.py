@@ -24,20 +24,16 @@ class PaymentDetails:
     def has_bank(self) -> bool:
         return bool(self.account_number and self.ifsc)
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """(label, value) of each detail that is set, in reading order."""
+        labelled = [("Bank", self.bank_name), ("Account name", self.account_name),
+                    ("Account no.", self.account_number), ("IFSC", self.ifsc),
+                    ("UPI ID", self.upi_id)]
+        return [(label, value) for label, value in labelled if value]
+
     def lines(self) -> list[str]:
         """The details one to a line, as a person reads them."""
-        out = []
-        if self.bank_name:
-            out.append(f"Bank: {self.bank_name}")
-        if self.account_name:
-            out.append(f"Account name: {self.account_name}")
-        if self.account_number:
-            out.append(f"Account no.: {self.account_number}")
-        if self.ifsc:
-            out.append(f"IFSC: {self.ifsc}")
-        if self.upi_id:
-            out.append(f"UPI ID: {self.upi_id}")
-        return out
+        return [f"{label}: {value}" for label, value in self.pairs()]
 
 
 def upi_url(upi_id: str, payee: str, amount: Decimal, note: str) -> str:

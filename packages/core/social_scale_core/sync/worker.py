@@ -174,7 +174,14 @@ class SyncWorker:
         return s.interval * (1 + self.rng.uniform(-s.jitter, s.jitter))
 
     def step(self) -> None:
-        """One round; remembers a failure (panel or storage) to back off before the next."""
+        """One pass, then the other jobs of the round (they run even when the sync
+        failed); remembers a sync failure (panel or storage) to back off before the next."""
+        try:
+            self._sync()
+        finally:
+            run_steps(self.steps)
+
+    def _sync(self) -> None:
         try:
             if self.run_round is not None:
                 self.run_round()
@@ -191,7 +198,6 @@ class SyncWorker:
             self.failures += 1
             self.deps.observer.failed()
             log.exception("sync_pass_crashed", extra={"failures": self.failures})
-        run_steps(self.steps)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():

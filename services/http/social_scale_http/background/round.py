@@ -15,12 +15,16 @@ from datetime import datetime
 import structlog
 from attrs import define, field, frozen
 from social_scale_adapters.db.heartbeats import Beat, record_beat
-from social_scale_core.catalog import refresh_if_due
 from social_scale_core.clock import Clock
-from social_scale_core.errors import ProviderError
 from social_scale_core.sync.worker import SyncDeps, SyncSettings, sync_pass
 from sqlalchemy import Engine
 
+from social_scale_http.background.steps import (
+    catalog_step,
+    check_alerts,
+    deliver_outbox,
+    send_reminders,
+)
 from social_scale_http.container import Container
 from social_scale_http.metrics import SyncMetrics
 from social_scale_http.settings import Settings
@@ -30,10 +34,14 @@ log = structlog.get_logger("social_scale.background")
 
 @frozen
 class Step:
-    """One periodic job: `run` does one unit of it and raises when it failed."""
+    """One periodic job: `run` does one unit of it and raises when it failed. A failure
+    of a step that `backs_off` (the sync: the panel or the database is down) makes the
+    runner wait longer before the next round; any other failure is logged and the round
+    goes on as usual."""
 
     name: str
     run: Callable[[], object]
+    backs_off: bool = False
 
 
 def sync_settings(settings: Settings) -> SyncSettings:
@@ -53,26 +61,20 @@ def _sync_step(container: Container) -> Step:
     """The status sync of open orders; it also refreshes refills and adjusts the invoices
     of partial and canceled orders (`sync_orders`)."""
     deps = sync_deps(container)
-    return Step("sync", lambda: sync_pass(deps))
-
-
-def catalog_step(container: Container) -> Callable[[], None]:
-    """The round's catalog step (issue 15): refresh the stored catalog when CATALOG_REFRESH
-    has passed; a failing panel is recorded (the copy turns stale) and retried later."""
-    ports = container.catalog_ports()
-
-    def refresh_catalog_if_due() -> None:
-        try:
-            refresh_if_due(ports)
-        except ProviderError as exc:
-            log.warning("catalog_refresh_failed", error=str(exc))
-
-    return refresh_catalog_if_due
+    return Step("sync", lambda: sync_pass(deps), backs_off=True)
 
 
 def round_steps(container: Container) -> list[Step]:
-    """Every step of one round, in order (append new periodic work here)."""
-    return [_sync_step(container), Step("catalog", catalog_step(container))]
+    """Every step of one round, in order (append new periodic work here). Each runs even
+    when an earlier one failed (mail goes out while the panel is down); the outbox comes
+    last, so that this round's reminders and alert mails leave in it."""
+    return [
+        _sync_step(container),
+        Step("catalog", catalog_step(container)),
+        Step("reminders", lambda: send_reminders(container)),
+        Step("alerts", lambda: check_alerts(container)),
+        Step("outbox", lambda: deliver_outbox(container)),
+    ]
 
 
 def build_round(container: Container, mode: str) -> BackgroundRound:
@@ -86,9 +88,10 @@ def runner_name() -> str:
 
 @define
 class BackgroundRound:
-    """Runs every step once per call. A failing step does not stop the ones after it; the
-    first failure is raised at the end (so the caller backs off) and each other one is
-    logged. After each round the runner's heartbeat is written for `/health/ready`."""
+    """Runs every step once per call. A failing step does not stop the ones after it; a
+    failure of a step that `backs_off` is raised at the end (the caller backs off and
+    logs it), every other one is logged here. After each round the runner's heartbeat
+    (with the round's first failure) is written for `/health/ready`."""
 
     steps: list[Step]
     engine: Engine
@@ -103,20 +106,22 @@ class BackgroundRound:
     def __call__(self) -> None:
         self.started_at = self.started_at or self.clock.now()
         first: Exception | None = None
+        backoff: Exception | None = None
         for step in self.steps:
             try:
                 self.results[step.name] = step.run()
             except Exception as exc:
-                if first is None:
-                    first = exc
+                first = first or exc
+                if step.backs_off:
+                    backoff = backoff or exc
                 else:
                     log.exception("background_step_failed", step=step.name)
         self.rounds += 1
         if first is None:
             self.last_ok_at = self.clock.now()
         self._beat(first)
-        if first is not None:
-            raise first
+        if backoff is not None:
+            raise backoff
 
     def _beat(self, error: Exception | None) -> None:
         try:
