@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 import pytest
-from social_scale_adapters.db.migrate import MIGRATIONS, head_revision
+from social_scale_adapters.db.migrate import MIGRATIONS, head_revision, revision_ids
 from social_scale_http.cli import main
 
 
@@ -27,7 +27,7 @@ def test_current_history_downgrade_and_upgrade(
     assert capsys.readouterr().out.strip() == f"{head} (head)"
     assert main(["db", "history"]) == 0
     history = capsys.readouterr().out
-    assert history.startswith(f"0008 -> {head} (head)") or f"-> {head} (head)" in history
+    assert f"-> {head} (head)" in history
     assert "<base> -> 0001" in history
     assert main(["db", "downgrade", "-1"]) == 0
     assert main(["db", "current"]) == 0
@@ -39,7 +39,7 @@ def test_current_history_downgrade_and_upgrade(
 
 def test_autogenerate_finds_nothing_to_do_and_writes_a_frozen_script(
         database: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rev = f"{int(head_revision()) + 1:04d}"
+    rev = f"{max(int(r) for r in revision_ids()) + 1:04d}"
     assert main(["db", "revision", "--autogenerate", "-m", "check drift"]) == 0
     script = MIGRATIONS / "versions" / f"{rev}_check_drift.py"
     try:

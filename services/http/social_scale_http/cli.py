@@ -4,6 +4,7 @@ analytics). Settings come from the environment and .env (see README, "Configurat
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -24,7 +25,7 @@ def _migrate(settings: Settings) -> None:
     from social_scale_adapters.db.migrate import upgrade
 
     if settings.sqlite_path is not None:
-        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        settings.sqlite_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
@@ -43,8 +44,8 @@ def migrate_cmd(ns: argparse.Namespace, settings: Settings) -> int:
 
 def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, help="TCP port to listen on (default: PORT, 3000)")
-    p.add_argument("--host", default="0.0.0.0", help="interface to bind (default: 0.0.0.0, "
-                   "all; 127.0.0.1 behind a reverse proxy on the same machine)")
+    p.add_argument("--host", help="interface to bind (default: HOST, 127.0.0.1; 0.0.0.0 for "
+                   "all, e.g. in a container)")
     p.add_argument("--workers", type=int, help="gunicorn worker processes (default: "
                    "WEB_CONCURRENCY, 2)")
 
@@ -64,6 +65,20 @@ def _metrics_dir() -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
+def _say_how_to_create_the_admin(settings: Settings) -> None:
+    """With no admin yet and register closed to the network, say how to make one."""
+    from social_scale_http.admin import admin_exists
+
+    if not settings.bootstrap_required or settings.admin_bootstrap_token is not None:
+        return
+    if admin_exists(settings):
+        return
+    log.warning("no_admin_yet", message="register is closed without a bootstrap token. "
+                "Create one with `social-scale create-admin --email you@example.com --name "
+                "You`, or set ADMIN_BOOTSTRAP_TOKEN (32+ bytes) and send it as "
+                "X-Bootstrap-Token to POST /api/v1/auth/register.")
+
+
 @command("serve", "run the HTTP API under gunicorn", _serve_args)
 def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     """Run the REST API under gunicorn (WEB_CONCURRENCY workers of WEB_THREADS threads).
@@ -79,15 +94,22 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
         log.warning("sandbox_mode", message="FAMPAGE_API_KEY is not set; the built-in Fampage "
                     "simulator stands in for the real panel. No real orders will be placed.")
     port = ns.port or settings.port
-    log.info("serving", url=f"http://127.0.0.1:{port}", docs=f"http://127.0.0.1:{port}/docs",
+    host = ns.host or settings.host
+    # The workers read their settings from the environment: they must know the real bind
+    # (register needs the bootstrap token on anything but loopback).
+    os.environ["HOST"] = host
+    settings = settings.model_copy(update={"host": host})
+    shown = f"[{host}]" if ":" in host else host
+    log.info("serving", url=f"http://{shown}:{port}", docs=f"http://{shown}:{port}/docs",
              background=_background_mode(settings))
+    _say_how_to_create_the_admin(settings)
     panel = None
     if settings.sandbox:
         from social_scale_http import sandbox
 
         panel = sandbox.start_panel(settings)
     try:
-        run(host=ns.host, port=port, workers=ns.workers or settings.web_concurrency,
+        run(host=host, port=port, workers=ns.workers or settings.web_concurrency,
             threads=settings.web_threads)
     finally:
         if panel is not None:
@@ -235,6 +257,23 @@ def parser() -> argparse.ArgumentParser:
     for name, (help_text, fn, add_args) in COMMANDS.items():
         add_args(sub.add_parser(name, help=help_text, description=fn.__doc__ or help_text))
     return top
+
+
+def _create_admin_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--email", required=True, help="the administrator's email")
+    p.add_argument("--name", required=True, help="the administrator's name")
+
+
+@command("create-admin", "create the SUPER_ADMIN from the shell (password from a prompt or "
+         "stdin)", _create_admin_args)
+def create_admin_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    """Create the single SUPER_ADMIN account from the shell; the password is read from a
+    prompt (or from stdin when piped). Refused when an administrator already exists."""
+    from social_scale_http.admin import create_admin, read_password
+
+    if settings.sqlite_path is not None or not settings.is_production:
+        _migrate(settings)
+    return create_admin(settings, ns.email, ns.name, read_password())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 from pydantic.alias_generators import to_camel
 from social_scale_core.money import money_str
 
@@ -50,6 +57,21 @@ InvoiceMoney = Annotated[
     PlainSerializer(lambda d: money_str(d, 2), return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2,}$"}, mode="serialization"),
 ]
+
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+D = TypeVar("D", date, datetime)
+
+
+def in_supported_years(value: D) -> D:
+    """Dates and times the storage and the time zone maths handle: years 1970..2100 (an
+    offset on 0001-01-01 or 9999-12-31 would overflow on the way to UTC)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must be between {FIRST_YEAR}-01-01 and {LAST_YEAR}-12-31")
+    return value
+
+
+# A date or time filter of a query (`from`, `to`, `since`...): refused outside 1970..2100.
+FilterMoment = Annotated[datetime | date, AfterValidator(in_supported_years)]
 
 T = TypeVar("T")
 

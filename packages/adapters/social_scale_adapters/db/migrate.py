@@ -34,6 +34,12 @@ def head_revision() -> str:
     return head or "base"
 
 
+def revision_ids() -> list[str]:
+    """Every revision id the code ships."""
+    script = ScriptDirectory.from_config(alembic_config_for_scripts())
+    return [rev.revision for rev in script.walk_revisions()]
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None: never migrated)."""
     with engine.connect() as conn:

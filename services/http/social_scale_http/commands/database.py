@@ -60,10 +60,11 @@ def _db_args(p: argparse.ArgumentParser) -> None:
 
 
 def _next_rev_id() -> str:
-    from social_scale_adapters.db.migrate import head_revision
+    """One more than the highest numbered revision (numbers need not follow the chain)."""
+    from social_scale_adapters.db.migrate import revision_ids
 
-    head = head_revision()
-    return f"{int(head) + 1:04d}" if head.isdigit() else head + "_next"
+    numbers = [int(rev) for rev in revision_ids() if rev.isdigit()]
+    return f"{max(numbers, default=0) + 1:04d}"
 
 
 def _revision(config: Any, ns: argparse.Namespace) -> None:

@@ -1,7 +1,7 @@
 """Operations: the heartbeats of the background runners (`background_runs`).
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0015
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
