@@ -76,9 +76,8 @@ def test_a_link_without_scheme_is_sent_as_https() -> None:
 # ---- lifecycle -----------------------------------------------------------------------
 @pytest.mark.parametrize("final", sorted(FINAL_STATUSES))
 def test_a_final_status_never_changes(final: OrderStatus) -> None:
-    # The one exception: a cancel we asked for that the panel ends otherwise (its verdict).
-    allowed = {S.PARTIAL, S.COMPLETED} if final is S.CANCELED else set()
-    assert {other for other in S if other != final and can_move(final, other)} == allowed
+    # The panel's verdicts on a cancel come from `canceling`: a final state has no exit.
+    assert {other for other in S if other != final and can_move(final, other)} == set()
     order = make_order(status=final)
     with pytest.raises(IllegalTransition):
         order.move_to(S.PENDING, NOW)
@@ -87,7 +86,32 @@ def test_a_final_status_never_changes(final: OrderStatus) -> None:
 def test_lifecycle_edges() -> None:
     assert can_move(S.SUBMITTING, S.UNKNOWN) and can_move(S.UNKNOWN, S.PENDING)
     assert not can_move(S.UNKNOWN, S.COMPLETED) and not can_move(S.PENDING, S.SUBMITTING)
-    assert not can_move(S.PENDING, S.UNKNOWN) and can_move(S.IN_PROGRESS, S.PENDING)
+    assert not can_move(S.PENDING, S.UNKNOWN)
+    assert can_move(S.PENDING, S.CANCELING) and can_move(S.IN_PROGRESS, S.CANCELING)
+    assert {s for s in S if can_move(S.CANCELING, s)} == {
+        S.CANCELING, S.CANCELED, S.PARTIAL, S.COMPLETED, S.FAILED}
+
+
+@pytest.mark.parametrize("ahead", [S.IN_PROGRESS, S.PROCESSING, S.AWAITING])
+def test_an_open_status_never_moves_backwards(ahead: OrderStatus) -> None:
+    """in_progress -> pending was allowed (the panel's stale answer moved the order back);
+    now the furthest state stays, and the raw text is still recorded."""
+    assert not can_move(ahead, S.PENDING) and can_move(S.PENDING, ahead)
+    order = make_order(status=ahead)
+    report = PanelOrder(1, S.PENDING, "Pending", Decimal("2"), 5, 80, "INR")
+    assert order.apply_panel(report, NOW) is False
+    assert order.status is ahead and order.provider_status == "Pending" and order.remains == 80
+    with pytest.raises(IllegalTransition):
+        order.move_to(S.PENDING, NOW)
+
+
+def test_canceling_waits_for_a_verdict_and_open_answers_keep_it() -> None:
+    order = make_order(status=S.CANCELING)
+    for raw, status in (("Pending", S.PENDING), ("In progress", S.IN_PROGRESS)):
+        assert order.apply_panel(PanelOrder(1, status, raw, None, 0, 50, "INR"), NOW) is False
+        assert order.status is S.CANCELING and order.provider_status == raw
+    verdict = PanelOrder(1, S.PARTIAL, "Partial", Decimal("1"), 0, 40, "INR")
+    assert order.apply_panel(verdict, NOW) is True and order.status is S.PARTIAL
 
 
 def test_panel_report_refreshes_numbers_but_not_a_final_status() -> None:

@@ -7,6 +7,7 @@ import functools
 import json
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import falcon
@@ -77,6 +78,17 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
     return errors
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def read_json(raw: bytes) -> Any:
+    """The body's JSON with every number that has a fraction or exponent read as an exact
+    Decimal from its text (money sent as `9.998` is never rounded through a float), and
+    NaN / Infinity refused (they are not JSON)."""
+    return json.loads(raw, parse_float=Decimal, parse_constant=_no_constant)
+
+
 def parse_body(req: falcon.Request, model: type[M]) -> M:
     """Validate the JSON body against `model`; 400 if it is not JSON, 422 if it is wrong."""
     raw = req.bounded_stream.read()
@@ -84,7 +96,7 @@ def parse_body(req: falcon.Request, model: type[M]) -> M:
         data: Any = {}
     else:
         try:
-            data = json.loads(raw)
+            data = read_json(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise falcon.HTTPBadRequest(
                 title="Malformed JSON",
