@@ -57,7 +57,8 @@ ProviderMoney = Annotated[
 # Invoiced money (totals, revenue, profit): always exactly 2 decimals (half up).
 InvoiceMoney = Annotated[
     Decimal,
-    PlainSerializer(lambda d: f"{d.quantize(CENT, rounding=ROUND_HALF_UP):f}", return_type=str),
+    PlainSerializer(lambda d: f"{d.quantize(CENT, rounding=ROUND_HALF_UP) + 0:f}",
+                    return_type=str),  # + 0: never "-0.00"
     WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$"}, mode="serialization"),
 ]
 # A unit price on an invoice line: at least 2 decimals, as many as it needs to multiply out.

@@ -38,7 +38,7 @@ def _amount(value: Decimal | None) -> str:
 
 def _cents(value: Decimal | None) -> str:
     """Invoiced money (revenue, profit): exactly 2 decimals, as in the JSON."""
-    return "" if value is None else f"{value.quantize(CENT, rounding=ROUND_HALF_UP):f}"
+    return "" if value is None else f"{value.quantize(CENT, rounding=ROUND_HALF_UP) + 0:f}"
 
 
 def _money_cells(m: Money | None) -> list[str]:
