@@ -17,7 +17,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
-from social_scale_core.money import CENT, money_str
+from social_scale_core.money import CENT, MONEY_MAX, money_str
 
 
 class ApiModel(BaseModel):
@@ -25,6 +25,16 @@ class ApiModel(BaseModel):
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=True
+    )
+
+
+class PublicModel(ApiModel):
+    """Bodies of public (token-less) routes: exactly their documented camelCase names; a
+    snake_case spelling is an unknown field too, so nothing slips past the contract."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=False, extra="forbid",
+        str_strip_whitespace=True,
     )
 
 
@@ -118,8 +128,7 @@ Multiplier = Annotated[
     _amount_schema(4),
 ]
 ChargeAmount = Annotated[
-    Decimal, BeforeValidator(_amount_parser(8, Decimal(0), Decimal("999999999999.99999999"),
-                                            True)),
+    Decimal, BeforeValidator(_amount_parser(8, Decimal(0), MONEY_MAX, True)),
     _amount_schema(8),
 ]
 

@@ -17,7 +17,7 @@ from social_scale_core.errors import (
 )
 from social_scale_core.invoicing import issue_invoice
 from social_scale_core.invoicing.pricing import check_floor, check_multiplier
-from social_scale_core.money import order_cost
+from social_scale_core.money import MONEY_MAX, order_cost
 from social_scale_core.orders.deps import OrderPorts, load
 from social_scale_core.orders.links import BadLink, check_link, normalise_link, target_key
 from social_scale_core.orders.model import Order, ServiceInfo, Source, new_order_id
@@ -203,6 +203,8 @@ def _check_stats(change: StatsChange) -> None:
         exponent = charge.normalize().as_tuple().exponent
         if not charge.is_finite() or charge < 0:
             errors.append(FieldError("charge", "must be a decimal amount of at least 0"))
+        elif charge > MONEY_MAX:
+            errors.append(FieldError("charge", f"must be at most {MONEY_MAX}"))
         elif isinstance(exponent, int) and -exponent > MONEY_PLACES:
             errors.append(FieldError(
                 "charge", f"must be a decimal amount with at most {MONEY_PLACES} places"))

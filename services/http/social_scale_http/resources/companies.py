@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import falcon
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import EmailStr, Field
 from social_scale_core.companies import service as companies
 from social_scale_core.companies.model import Company, CompanyDetails
 from social_scale_core.companies.service import CompanyPorts
@@ -21,6 +21,7 @@ from social_scale_http.schemas import (
     OutModel,
     Page,
     PageQuery,
+    PublicModel,
     UtcDateTime,
 )
 
@@ -38,11 +39,11 @@ class CompanyFields(ApiModel):
     notes: str | None = Field(None, max_length=5000)
 
 
-class CompanyBody(CompanyFields):
+class CompanyBody(CompanyFields, PublicModel):
     """Public: exactly name + CompanyFields by their API names; anything else, a price or
     a snake_case spelling included, is 422 `unknown field`."""
 
-    model_config = ConfigDict(**{**ApiModel.model_config, "populate_by_name": False})
+    model_config = PublicModel.model_config
 
     name: str = Field(min_length=1, max_length=200)
 
