@@ -223,7 +223,7 @@ def test_the_network_of_a_link_comes_from_its_host(link: str, network: str | Non
 
 
 def test_check_link_names_both_networks_and_lets_other_services_be() -> None:
-    with pytest.raises(BadLink, match="YouTube.*Instagram"):
+    with pytest.raises(BadLink, match=r"YouTube.*Instagram"):
         check_link("youtube.com/watch?v=abc", "Instagram")
     assert check_link("instagram.com/x", "Instagram") == "https://instagram.com/x"
     assert check_link("youtube.com/x", "Website Traffic") == "https://youtube.com/x"
