@@ -21,7 +21,7 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
-from benchmarks import scenarios
+from benchmarks import console_pages, scenarios
 from benchmarks.explain import explain_all
 from benchmarks.measure import ROOT, Proc, cli, free_port
 from benchmarks.report import write_report
@@ -143,6 +143,7 @@ def run_all(env: scenarios.Env, ns: argparse.Namespace, hello_url: str
     keep(read)
     keep(*scenarios.analytics(env, samples=30))
     keep(scenarios.invoice_pdf(env, samples=30))
+    keep(*console_pages.run(env, ADMIN, samples=10))
     # Sync before placement: the orders placed there stay open and would join the pass.
     keep(scenarios.sync(env, ns.sync_orders))
     keep(scenarios.placement(env, env.companies[1], clients=20, per_client=20))

@@ -1,5 +1,5 @@
 """A world for order use-case tests: SQL storage (SQLite or PostgreSQL, via `uow_factory`),
-the InMemoryProvider panel, a cached catalog over it, a frozen clock, a company.
+the InMemoryProvider panel, the stored catalog loaded from it, a frozen clock, a company.
 
     @pytest.fixture
     def world(uow_factory) -> OrderWorld:
@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from attrs import evolve
-from social_scale_core.catalog import ServiceCatalog
+from social_scale_core.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.clock import FrozenClock
 from social_scale_core.companies import service as companies
 from social_scale_core.companies.model import Company, CompanyDetails
@@ -42,7 +42,8 @@ class OrderWorld:
     def __init__(self, uow_factory: Any, panel: InMemoryProvider | None = None) -> None:
         self.clock = FrozenClock(NOW)
         self.panel = panel or InMemoryProvider()
-        self.catalog = ServiceCatalog(self.panel, self.clock, ttl=timedelta(days=1))
+        self.catalog = StoredCatalog(CatalogPorts(uow_factory, self.panel, self.clock,
+                                                  refresh_every=timedelta(days=1)))
         self.uow = uow_factory
         self.sleeps: list[float] = []
         self.ports = OrderPorts(

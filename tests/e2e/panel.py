@@ -61,6 +61,12 @@ class Panel:
         orders: list[dict[str, Any]] = self._control.get("/_control/orders").json()["orders"]
         return orders
 
+    def set_service(self, service: int, **fields: Any) -> None:
+        self._control.post(f"/_control/services/{service}", json=fields).raise_for_status()
+
+    def remove_service(self, service: int) -> None:
+        self._control.delete(f"/_control/services/{service}").raise_for_status()
+
     def stop(self) -> None:
         self._control.close()
         self.server.stop()

@@ -92,6 +92,9 @@ class _CreditNotes:
     def add(self, note: CreditNote) -> None:
         self._s.credit_notes[note.id] = note
 
+    def get(self, note_id: str) -> CreditNote | None:
+        return self._s.credit_notes.get(note_id)
+
     def for_invoice(self, invoice_id: str) -> list[CreditNote]:
         notes = [n for n in self._s.credit_notes.values() if n.invoice_id == invoice_id]
         return sorted(notes, key=lambda n: (n.issued_at, n.number))

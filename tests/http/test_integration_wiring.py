@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from dependency_injector import providers
@@ -12,6 +13,7 @@ from social_scale_core.provider_record import FAMPAGE
 from social_scale_http.container import Container
 from social_scale_http.provider_wiring import SANDBOX_BASE_URL
 from social_scale_http.settings import Settings
+from social_scale_http.sync_wiring import catalog_step
 
 T0 = datetime(2026, 7, 1, tzinfo=UTC)
 
@@ -19,29 +21,46 @@ T0 = datetime(2026, 7, 1, tzinfo=UTC)
 def test_integration_settings_have_documented_defaults_and_read_the_env(
         monkeypatch: pytest.MonkeyPatch) -> None:
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert defaults.services_cache_ttl == timedelta(minutes=10)
+    assert defaults.catalog_refresh == timedelta(minutes=10)
+    assert defaults.price_alert_percent == 10 and defaults.mass_order_concurrency == 4
     assert defaults.integration_log_retention_days == 90
     assert defaults.fampage_timeout is None and defaults.sandbox_seed == 0
-    monkeypatch.setenv("SERVICES_CACHE_TTL", "90s")
+    monkeypatch.setenv("CATALOG_REFRESH", "90s")
+    monkeypatch.setenv("PRICE_ALERT_PERCENT", "12.5")
+    monkeypatch.setenv("MASS_ORDER_CONCURRENCY", "8")
     monkeypatch.setenv("INTEGRATION_LOG_RETENTION_DAYS", "30")
     monkeypatch.setenv("FAMPAGE_TIMEOUT", "5s")
     monkeypatch.setenv("SANDBOX_SEED", "7")
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert settings.services_cache_ttl == timedelta(seconds=90)
+    assert settings.catalog_refresh == timedelta(seconds=90)
+    assert settings.price_alert_percent == Decimal("12.5")
+    assert settings.mass_order_concurrency == 8
     assert settings.integration_log_retention_days == 30
     assert settings.fampage_timeout == timedelta(seconds=5) and settings.sandbox_seed == 7
 
 
-def test_the_catalog_ttl_comes_from_the_settings(make_container: Callable[..., Container]) -> None:
-    container = make_container(services_cache_ttl="1m")
+def test_the_old_name_of_the_refresh_interval_still_works(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVICES_CACHE_TTL", "2m")
+    assert Settings(_env_file=None).catalog_refresh == timedelta(minutes=2)  # type: ignore[call-arg]
+
+
+def test_the_refresh_interval_comes_from_the_settings(
+        make_container: Callable[..., Container]) -> None:
+    """The round's catalog step refreshes once CATALOG_REFRESH has passed, not before;
+    readers never ask the panel once the catalog is loaded."""
+    container = make_container(catalog_refresh="1m")
     clock = FrozenClock(T0)
     container.clock.override(providers.Object(clock))
     catalog, state = container.catalog(), container.simulator().state
+    step = catalog_step(container)
     catalog.snapshot()
     clock.advance(seconds=59)
+    step()
     catalog.snapshot()
     assert state.calls["services"] == 1
     clock.advance(seconds=1)
+    step()
     catalog.snapshot()
     assert state.calls["services"] == 2
 

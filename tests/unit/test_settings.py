@@ -67,3 +67,19 @@ def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
     again, warning2 = settings.resolved_jwt_secret()
     assert again == first and warning2 and "kept" in warning2
     assert (tmp_path / "db" / ".jwt_secret").stat().st_mode & 0o077 == 0
+
+
+def test_production_warns_about_invoices_a_client_cannot_pay_from() -> None:
+    from social_scale_http.invoice_policy import invoice_warnings
+
+    safe = {"app_env": "production", "jwt_secret": "s" * 40, "fampage_api_key": "k"}
+    bare = " | ".join(invoice_warnings(make(**safe, invoice_tax_mode="gst",
+                                            agency_gstin="29ABCDE1234F1Z5")))
+    assert "AGENCY_ADDRESS" in bare and "AGENCY_UPI_ID" in bare and "AGENCY_LEGAL_NAME" in bare
+    assert "AGENCY_GSTIN" not in bare
+    complete = make(**safe, agency_address="12 MG Road", agency_legal_name="SS Marketing LLP",
+                    agency_upi_id="ss@okhdfc")
+    assert invoice_warnings(complete) == []
+    assert invoice_warnings(make()) == []  # only production warns
+    with pytest.raises(ValueError, match="agency_bank_ifsc"):
+        make(agency_bank_ifsc="hdfc1234")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from social_scale_core.catalog import CatalogSnapshot, ServiceCatalog, group_by_network
+from social_scale_core.catalog import CatalogSnapshot, StoredCatalog, group_by_network
 from social_scale_core.companies.ports import CompaniesUowFactory
 from social_scale_core.companies.service import active_company
 from social_scale_core.ports.provider import Provider
@@ -24,9 +24,9 @@ class ServiceListing:
         return sum(len(services) for _, services in self.networks)
 
 
-def browse_services(catalog: ServiceCatalog, companies: CompaniesUowFactory,
+def browse_services(catalog: StoredCatalog, companies: CompaniesUowFactory,
                     network: str | None = None, company_id: str | None = None) -> ServiceListing:
-    """The (cached) catalog, filtered by network (any case).
+    """The stored catalog, filtered by network (any case); loaded once if never loaded.
 
     A `company_id` must name an active company (NotFound otherwise) and is recorded with the
     panel call in the integration log.

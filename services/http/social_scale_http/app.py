@@ -8,9 +8,10 @@ import falcon
 import structlog
 from social_scale_core.auth.sessions import authenticate
 
-from social_scale_http import logs, problems, routes
+from social_scale_http import console_wiring, logs, problems, routes
 from social_scale_http.api import Api
 from social_scale_http.container import Container
+from social_scale_http.invoice_policy import invoice_warnings
 from social_scale_http.metrics import HttpMetrics
 from social_scale_http.middleware import BearerAuth, BodyLimit, RequestContext
 
@@ -41,7 +42,10 @@ def create_app(container: Container | None = None) -> SocialScaleApp:
     routes.register(api, container)
     auth_ports = container.auth()
     app.add_middleware(BearerAuth(api, lambda token: authenticate(auth_ports, token)))
+    console_wiring.mount(app, container)
     app.api = api
+    for warning in invoice_warnings(settings):
+        log.warning("invoice_settings", message=warning)
     if settings.sandbox:
         log.warning("sandbox_mode", message="FAMPAGE_API_KEY is not set: orders go to the "
                     "built-in Fampage simulator, not to the real panel")

@@ -6,21 +6,30 @@ from dependency_injector import containers, providers
 from social_scale_adapters.auth.hasher import Argon2Hasher
 from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
-from social_scale_adapters.pdf.invoice import make_invoice_renderer
+from social_scale_core.alerts.raising import AlertPorts
 from social_scale_core.auth.sessions import AuthPorts
-from social_scale_core.catalog import ServiceCatalog
+from social_scale_core.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.clock import SystemClock
 from social_scale_core.companies.service import CompanyPorts
+from social_scale_core.delivery.deps import DeliveryPorts
 from social_scale_core.orders.deps import OrderPorts
 from social_scale_core.provider_record import ensure_provider
 from social_scale_core.rate_limit import RateRule
 
+from social_scale_http.alert_wiring import (
+    CatalogChangeFeed,
+    alert_recipients,
+    build_notifier,
+    build_thresholds,
+    mail_domain,
+)
 from social_scale_http.auth_wiring import (
     build_auth_mailer,
     build_auth_policy,
     build_token_codec,
 )
-from social_scale_http.invoice_policy import build_invoice_policy
+from social_scale_http.delivery_wiring import build_delivery_settings, build_transport
+from social_scale_http.invoice_policy import build_invoice_policy, build_invoice_renderer
 from social_scale_http.metrics import MetricsObserver
 from social_scale_http.provider_wiring import (
     build_integration_log,
@@ -44,9 +53,7 @@ class Container(containers.DeclarativeContainer):
     uow = providers.Factory(SqlUnitOfWork, sessions)
     invoice_policy = providers.Singleton(build_invoice_policy, settings)
     invoice_renderer = providers.Singleton(
-        make_invoice_renderer, font_path=settings.provided.invoice_font_path,
-        zone=invoice_policy.provided.timezone,
-    )
+        build_invoice_renderer, settings, zone=invoice_policy.provided.timezone)
 
     password_hasher = providers.Singleton(
         Argon2Hasher, profile=settings.provided.password_hash_profile
@@ -70,9 +77,13 @@ class Container(containers.DeclarativeContainer):
     provider = providers.Singleton(
         build_provider, settings=settings, observer=call_observer, simulator=simulator.provider
     )
-    catalog = providers.Singleton(
-        ServiceCatalog, provider, clock, ttl=settings.provided.services_cache_ttl
+    # The catalog lives in the database (issue 15): only its refresher asks the panel.
+    catalog_ports = providers.Singleton(
+        CatalogPorts, uow=uow.provider, provider=provider, clock=clock,
+        refresh_every=settings.provided.catalog_refresh,
+        alert_percent=settings.provided.price_alert_percent,
     )
+    catalog = providers.Singleton(StoredCatalog, catalog_ports)
     provider_config = providers.Singleton(build_provider_config, settings)
     provider_id = providers.ThreadSafeSingleton(
         ensure_provider, uow.provider, provider_config, clock
@@ -88,4 +99,21 @@ class Container(containers.DeclarativeContainer):
     order_ports = providers.Factory(
         OrderPorts, uow=uow.provider, provider=provider, catalog=catalog, clock=clock,
         invoice_policy=invoice_policy, provider_id=provider_id,
+    )
+
+    # Invoice delivery through the outbox, reminders and alerts (issue 16).
+    mail_transport = providers.Singleton(build_transport, mailer)
+    delivery_settings = providers.Singleton(build_delivery_settings, settings, invoice_policy)
+    delivery_ports = providers.Factory(
+        DeliveryPorts, uow=uow.provider, clock=clock, transport=mail_transport,
+        renderer=invoice_renderer, settings=delivery_settings,
+    )
+    price_changes = providers.Singleton(CatalogChangeFeed, catalog_ports)
+    alert_notifier = providers.Singleton(build_notifier, settings)
+    alert_ports = providers.Factory(
+        AlertPorts, uow=uow.provider, clock=clock, balance=provider.provided.balance,
+        prices=price_changes, notifier=alert_notifier,
+        thresholds=providers.Factory(build_thresholds, settings),
+        recipients=providers.Factory(alert_recipients, settings),
+        mail_domain=providers.Factory(mail_domain, settings),
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from social_scale_adapters.pdf.blocks import Letterhead, LogoNotReadable
+from social_scale_adapters.pdf.invoice import ReportlabInvoiceRenderer, make_invoice_renderer
 from social_scale_core.invoicing.model import BillingParty, InvoicePolicy, TaxMode
 from social_scale_core.invoicing.numbering import check_prefix
+from social_scale_core.invoicing.payment import PaymentDetails
 
 from social_scale_http.settings import ConfigError, Settings
 
@@ -48,3 +52,42 @@ def build_invoice_policy(settings: Settings) -> InvoicePolicy:
         default_multiplier=settings.invoice_default_multiplier,
         min_multiplier=settings.invoice_min_multiplier,
     )
+
+
+def payment_details(settings: Settings) -> PaymentDetails:
+    """The agency's bank account and UPI ID, for invoices and their mails."""
+    return PaymentDetails(
+        bank_name=settings.agency_bank_name, account_name=settings.agency_bank_account_name,
+        account_number=settings.agency_bank_account, ifsc=settings.agency_bank_ifsc,
+        upi_id=settings.agency_upi_id,
+    )
+
+
+def letterhead(settings: Settings) -> Letterhead:
+    """Phone and payment details as the PDF prints them (the logo is read by the renderer)."""
+    return Letterhead(phone=settings.agency_phone, payment=payment_details(settings))
+
+
+def build_invoice_renderer(settings: Settings, zone: tzinfo) -> ReportlabInvoiceRenderer:
+    """The PDF renderer; an unreadable AGENCY_LOGO_PATH is a ConfigError (one line)."""
+    try:
+        return make_invoice_renderer(settings.invoice_font_path, zone, letterhead(settings),
+                                     settings.agency_logo_path)
+    except LogoNotReadable as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def invoice_warnings(settings: Settings) -> list[str]:
+    """What a production operator should fix for invoices a client can pay from (GST mode
+    without AGENCY_GSTIN is refused outright by the settings)."""
+    if not settings.is_production:
+        return []
+    found = []
+    if not settings.agency_address:
+        found.append("AGENCY_ADDRESS is not set: invoices show no seller address")
+    if settings.agency_legal_name == "Social Scale":
+        found.append("AGENCY_LEGAL_NAME is the default: invoices name 'Social Scale' as seller")
+    if not (settings.agency_upi_id or settings.agency_bank_account):
+        found.append("neither AGENCY_UPI_ID nor AGENCY_BANK_ACCOUNT is set: invoices "
+                     "do not say how to pay")
+    return found

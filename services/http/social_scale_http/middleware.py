@@ -44,6 +44,9 @@ class RequestContext:
             resp.set_header(name, value)
         if req.path.startswith("/docs"):
             resp.set_header("Content-Security-Policy", DOCS_CSP)
+        csp = getattr(req.context, "csp", None)  # the console's pages set their own
+        if csp:
+            resp.set_header("Content-Security-Policy", csp)
         if req.path.startswith("/api/"):
             resp.set_header("Cache-Control", "no-store")
         elapsed = (time.perf_counter() - req.context.started) * 1000

@@ -11,7 +11,17 @@ from social_scale_http.api import Api
 from social_scale_http.container import Container
 from social_scale_http.metrics import metrics_resource
 from social_scale_http.openapi import build_openapi
-from social_scale_http.resources import analytics, companies, integrations, invoices, orders
+from social_scale_http.resources import (
+    alerts,
+    analytics,
+    catalog,
+    companies,
+    integrations,
+    invoice_delivery,
+    invoice_register,
+    invoices,
+    orders,
+)
 from social_scale_http.resources import auth as auth_resources
 from social_scale_http.resources.docs import DocsResource, OpenApiResource
 from social_scale_http.resources.health import HealthResource
@@ -27,10 +37,14 @@ def register(api: Api, container: Container) -> None:
     api.route("/health/ready", health, suffix="ready")
     auth_resources.register(api, container)
     integrations.register(api, container)
+    invoice_register.register(api, container)
+    catalog.register(api, container)
     invoices.register(api, container)
+    invoice_delivery.register(api, container)
     companies.register(api, container)
     orders.register(api, container)
     analytics.register(api, container)
+    alerts.register(api, container)
     api.route("/metrics", metrics_resource(container))
 
     @cache

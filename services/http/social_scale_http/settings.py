@@ -9,7 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/social_scale.db"
@@ -59,7 +66,6 @@ class Settings(BaseSettings):
     fampage_base_url: str = "https://fampage.in/api/v2"
     # One time-out for every panel action; unset: the client's per-action defaults.
     fampage_timeout: Duration | None = None
-    services_cache_ttl: Duration = timedelta(minutes=10)
     integration_log_retention_days: int = Field(90, ge=1)
     sandbox_seed: int = 0
     # Set by `serve` for its workers: the one sandbox simulator they share (internal).
@@ -103,12 +109,44 @@ class Settings(BaseSettings):
     sync_batch_size: int = Field(100, ge=1, le=100)
     # Batches synced at once by one worker process (threads; 1 on SQLite: one writer).
     sync_concurrency: int = Field(4, ge=1, le=16)
+    # Invoice delivery, payment details, reminders and operator alerts (issue 16).
+    agency_phone: str | None = None
+    agency_logo_path: str | None = None  # a PNG or JPEG printed at the top of invoices
+    agency_bank_name: str | None = None
+    agency_bank_account_name: str | None = None
+    agency_bank_account: str | None = Field(None, pattern=r"^[0-9A-Za-z]{6,34}$")
+    agency_bank_ifsc: str | None = Field(None, pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")
+    agency_upi_id: str | None = Field(None, pattern=r"^[A-Za-z0-9._-]{2,256}@[A-Za-z0-9.-]{2,64}$")
+    # Days after the due date on which an unpaid invoice gets a reminder; empty: none.
+    invoice_reminder_days: Annotated[list[int], NoDecode, BeforeValidator(_split_csv)] = Field(
+        default_factory=list)
+    outbox_max_attempts: int = Field(5, ge=1, le=50)
+    outbox_retry_base: Duration = timedelta(minutes=1)  # doubled after each failed attempt
+    alert_balance_below: Decimal | None = Field(None, ge=0, decimal_places=4)
+    alert_balance_days: Decimal | None = Field(None, gt=0, le=365, decimal_places=2)
+    alert_sync_stall: Duration = timedelta(minutes=10)
+    alert_order_stall: Duration = timedelta(minutes=10)  # in `submitting` longer: stalled
+    alert_urls: CsvList = Field(default_factory=list)  # apprise URLs (tgram://, slack://, json://)
+    alert_email: str | None = None  # default: every admin's address
     # /metrics: public when unset; when set, scrapers must send `Authorization: Bearer <it>`.
     metrics_token: SecretStr | None = None
+    # Catalog in the database and mass orders (issue 15): the catalog's refresh interval
+    # (SERVICES_CACHE_TTL, its old name, still works), the rate rise that makes a change
+    # significant (percent), and how many lines of a mass order are placed at once.
+    catalog_refresh: Duration = Field(
+        timedelta(minutes=10),
+        validation_alias=AliasChoices("catalog_refresh", "services_cache_ttl"))
+    price_alert_percent: Decimal = Field(Decimal(10), gt=0, le=10000, decimal_places=2)
+    mass_order_concurrency: int = Field(4, ge=1, le=32)
+    # Operator console (issue 14): a signed-in browser is signed out after this long idle.
+    console_idle_timeout: Duration = timedelta(minutes=30)
 
     @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", "agency_gstin", "metrics_token",
                      "agency_state_code", "agency_address", "agency_email",
-                     "invoice_font_path", mode="before")
+                     "invoice_font_path", "agency_phone", "agency_logo_path",
+                     "agency_bank_name", "agency_bank_account_name", "agency_bank_account",
+                     "agency_bank_ifsc", "agency_upi_id", "alert_balance_below",
+                     "alert_balance_days", "alert_email", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -118,6 +156,13 @@ class Settings(BaseSettings):
         if self.invoice_tax_mode == "gst" and not self.agency_gstin:
             raise ValueError("INVOICE_TAX_MODE=gst needs AGENCY_GSTIN")
         return self
+
+    @field_validator("invoice_reminder_days")
+    @classmethod
+    def _reminder_steps(cls, days: list[int]) -> list[int]:
+        if any(d < 1 or d > 365 for d in days):
+            raise ValueError("use whole days from 1 to 365, e.g. 3,7,14")
+        return sorted(set(days))
 
     @property
     def is_production(self) -> bool:

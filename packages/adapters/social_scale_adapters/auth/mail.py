@@ -1,5 +1,7 @@
 """Mailers: SMTP (smtplib), queued in the background, a log mailer for development, and a
-disabled one for production without SMTP_HOST."""
+disabled one for production without SMTP_HOST. Each also delivers the outbox's complete
+mails (`deliver`: text and HTML parts, attachments, a fixed Message-ID) over the same
+connection rules."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from email.utils import make_msgid
 import structlog
 from social_scale_core.auth.model import Mail
 from social_scale_core.auth.ports import Mailer
+from social_scale_core.delivery.model import OutgoingMail
 from social_scale_core.errors import MailNotSent
 
 log = structlog.get_logger("social_scale.mail")
@@ -27,6 +30,24 @@ def _message(mail: Mail, sender: str) -> EmailMessage:
     return message
 
 
+def _full_message(mail: OutgoingMail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(mail.to)
+    if mail.cc:
+        message["Cc"] = ", ".join(mail.cc)
+    message["Subject"] = mail.subject
+    message["Message-ID"] = mail.message_id
+    message.set_content(mail.text)
+    if mail.html:
+        message.add_alternative(mail.html, subtype="html")
+    for item in mail.attachments:
+        maintype, _, subtype = item.content_type.partition("/")
+        message.add_attachment(item.data, maintype=maintype, subtype=subtype,
+                               filename=item.filename)
+    return message
+
+
 class SmtpMailer:
     """Sends through an SMTP server: implicit TLS on port 465, otherwise STARTTLS whenever
     the server offers it; logs in when a user is set. Every failure becomes MailNotSent."""
@@ -37,12 +58,19 @@ class SmtpMailer:
         self._user, self._password, self._timeout = user, password, timeout
 
     def send(self, mail: Mail) -> None:
+        self._send(_message(mail, self.sender))
+
+    def deliver(self, mail: OutgoingMail) -> None:
+        """Send a complete mail now (the outbox's retries wrap this; it does not queue)."""
+        self._send(_full_message(mail, self.sender))
+
+    def _send(self, message: EmailMessage) -> None:
         try:
-            self._deliver(_message(mail, self.sender))
+            self._deliver(message)
         except (smtplib.SMTPException, OSError) as exc:
-            log.error("mail_failed", to=mail.to, subject=mail.subject, smtp_host=self.host,
-                      error=f"{type(exc).__name__}: {exc}")
-            raise MailNotSent(f"SMTP delivery failed: {type(exc).__name__}") from exc
+            log.error("mail_failed", to=message["To"], subject=message["Subject"],
+                      smtp_host=self.host, error=f"{type(exc).__name__}: {exc}")
+            raise MailNotSent(f"SMTP delivery failed: {type(exc).__name__}: {exc}") from exc
 
     def _deliver(self, message: EmailMessage) -> None:
         context = ssl.create_default_context()
@@ -69,6 +97,11 @@ class LogMailer:
         log.warning("mail_logged_not_sent", to=mail.to, subject=mail.subject, body=mail.body,
                     reason="SMTP_HOST is not set; the mail is only written to this log")
 
+    def deliver(self, mail: OutgoingMail) -> None:
+        log.warning("mail_logged_not_sent", to=list(mail.to), subject=mail.subject,
+                    body=mail.text, attachments=[a.filename for a in mail.attachments],
+                    reason="SMTP_HOST is not set; the mail is only written to this log")
+
 
 class DisabledMailer:
     """Production without SMTP_HOST: logs an error (never the body) and sends nothing."""
@@ -77,6 +110,11 @@ class DisabledMailer:
         log.error("mail_not_configured", to=mail.to, subject=mail.subject,
                   reason="SMTP_HOST is not set in production; the mail was not sent")
         raise MailNotSent("no mail server is configured")
+
+    def deliver(self, mail: OutgoingMail) -> None:
+        log.error("mail_not_configured", to=list(mail.to), subject=mail.subject,
+                  reason="SMTP_HOST is not set in production; the mail was not sent")
+        raise MailNotSent("no mail server is configured (SMTP_HOST)")
 
 
 class BackgroundMailer:
@@ -98,6 +136,11 @@ class BackgroundMailer:
         except Exception:
             log.exception("mail_failed", to=mail.to, subject=mail.subject)
 
+    @property
+    def inner(self) -> Mailer:
+        """The mailer that sends (the outbox calls it directly: the outbox is its queue)."""
+        return self._inner
+
     def close(self) -> None:
         """Wait for queued mails (used on shutdown and by tests)."""
         self._pool.shutdown(wait=True)
@@ -109,3 +152,4 @@ def build_mailer(*, host: str | None, port: int, sender: str, user: str | None,
     if host:
         return BackgroundMailer(SmtpMailer(host, port, sender, user, password))
     return DisabledMailer() if production else LogMailer()
+

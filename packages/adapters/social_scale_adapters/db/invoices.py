@@ -134,6 +134,11 @@ class SqlCreditNoteRepository:
         self._session.execute(insert(invoices).values(credit_note_columns(note, credited)))
         write_lines(self._session, note.id, note.lines)
 
+    def get(self, note_id: str) -> CreditNote | None:
+        rows = self._session.execute(select_with_lines(
+            invoices.c.kind == CREDIT_NOTE, invoices.c.id == note_id))
+        return next((to_credit_note(row, lines) for row, lines in grouped(rows)), None)
+
     def for_invoice(self, invoice_id: str) -> list[CreditNote]:
         rows = self._session.execute(select_with_lines(
             invoices.c.kind == CREDIT_NOTE, invoices.c.credited_invoice_id == invoice_id,

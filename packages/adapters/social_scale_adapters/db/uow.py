@@ -7,14 +7,17 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from social_scale_adapters.db.alerts import SqlAlertFacts, SqlAlertRepository
 from social_scale_adapters.db.analytics import SqlAnalyticsReader
 from social_scale_adapters.db.auth_tables import (
     SqlRefreshTokenRepository,
     SqlResetTokenRepository,
     SqlUserRepository,
 )
+from social_scale_adapters.db.catalog import SqlCatalogStore
 from social_scale_adapters.db.companies import SqlCompanyRepository
 from social_scale_adapters.db.integration_logs import SqlIntegrationLogRepository
+from social_scale_adapters.db.invoice_register import SqlInvoiceRegister
 from social_scale_adapters.db.invoice_sources import SqlInvoiceSources
 from social_scale_adapters.db.invoices import (
     SqlCreditNoteRepository,
@@ -23,6 +26,7 @@ from social_scale_adapters.db.invoices import (
     SqlNumberSeries,
 )
 from social_scale_adapters.db.orders import SqlOrderRepository
+from social_scale_adapters.db.outbox import SqlOutbox
 from social_scale_adapters.db.providers import SqlProviderRepository
 from social_scale_adapters.db.rate_limits import SqlRateLimitStore
 from social_scale_adapters.db.sync_claims import SqlSyncClaims
@@ -62,6 +66,11 @@ class SqlUnitOfWork:
         self.invoice_sources = SqlInvoiceSources(session)
         self.analytics = SqlAnalyticsReader(session)
         self.sync_claims = SqlSyncClaims(session)
+        self.catalog = SqlCatalogStore(session)
+        self.outbox = SqlOutbox(session)
+        self.invoice_register = SqlInvoiceRegister(session)
+        self.alerts = SqlAlertRepository(session)
+        self.alert_facts = SqlAlertFacts(session)
 
     def __exit__(
         self,

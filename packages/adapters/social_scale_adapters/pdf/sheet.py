@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 from attrs import frozen
-from reportlab.lib.colors import Color, black
+from reportlab.lib.colors import Color, HexColor, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 _SAVING = threading.Lock()
 PAD = 6.0  # points between a table cell's edge and its text, as platypus tables have
 Align = Literal["left", "right"]
+WATERMARK = HexColor("#c0392b")
 
 
 @frozen
@@ -86,6 +87,7 @@ class Sheet:
         self.top, self.bottom = page_height - end, end
         self.y = self.top
         self.on_new_page: Callable[[], None] | None = None
+        self.watermark: str | None = None  # drawn across every page, e.g. VOID
         self._style: Style | None = None
 
     @property
@@ -95,7 +97,7 @@ class Sheet:
     def room(self, height: float) -> None:
         """Start a new page unless `height` more points fit above the bottom margin."""
         if self.y - height < self.bottom and self.y < self.top:
-            self.canvas.showPage()
+            self._end_page()
             self._style = None
             self.y = self.top
             if self.on_new_page is not None:
@@ -148,8 +150,35 @@ class Sheet:
         self.canvas.setLineWidth(width)
         self.canvas.line(self.left, self.y, self.right, self.y)
 
-    def finish(self) -> bytes:
+    def graphic(self, draw: Callable[[Canvas], None]) -> None:
+        """Let `draw` paint on the canvas directly (an image, a QR code); the text style is
+        set afresh afterwards."""
+        self.canvas.saveState()
+        draw(self.canvas)
+        self.canvas.restoreState()
+        self._style = None
+
+    def _end_page(self) -> None:
+        if self.watermark:
+            self._draw_watermark(self.watermark)
         self.canvas.showPage()
+
+    def _draw_watermark(self, text: str) -> None:
+        """Large, pale, diagonal letters over the page (translucent: the text stays legible)."""
+        c = self.canvas
+        c.saveState()
+        c.setFillColor(WATERMARK)
+        c.setFillAlpha(0.22)
+        c.translate(float(A4[0]) / 2, float(A4[1]) / 2)
+        c.rotate(45)
+        size = 150.0 if len(text) <= 4 else 120.0
+        c.setFont(self.font, size)
+        c.drawCentredString(0, -size / 3, text)
+        c.restoreState()
+        self._style = None
+
+    def finish(self) -> bytes:
+        self._end_page()
         with _SAVING:
             self.canvas.save()
         return self._buffer.getvalue()

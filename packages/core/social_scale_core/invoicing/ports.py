@@ -65,6 +65,10 @@ class CreditNoteRepository(Protocol):
 
     def add(self, note: CreditNote) -> None: ...
 
+    def get(self, note_id: str) -> CreditNote | None:
+        """The credit note with this id, or None (an invoice's id is not a credit note's)."""
+        ...
+
     def for_invoice(self, invoice_id: str) -> list[CreditNote]:
         """The invoice's credit notes, oldest first."""
         ...
@@ -138,4 +142,9 @@ class InvoiceRenderer(Protocol):
     """
 
     def render(self, invoice: Invoice, credit_notes: Sequence[CreditNote], now: datetime) -> bytes:
+        ...
+
+    def render_credit_note(self, note: CreditNote, invoice: Invoice, now: datetime) -> bytes:
+        """The credit note as a document of its own, titled "Credit note", naming the
+        invoice it credits (the invoice gives the parties)."""
         ...

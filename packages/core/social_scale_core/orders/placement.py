@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from decimal import Decimal
 
 from attrs import asdict, field, fields, frozen
@@ -135,14 +136,18 @@ def _cost(service: Service, units: int, errors: list[FieldError]) -> Decimal:
     return cost
 
 
-def check_draft(draft: OrderDraft, service: Service | None) -> CheckedOrder:
-    """Every check that can be made without the panel; ValidationFailed naming each field."""
+def check_draft(draft: OrderDraft, service: Service | None,
+                removed_at: datetime | None = None) -> CheckedOrder:
+    """Every check that can be made without the panel; ValidationFailed naming each field.
+
+    `removed_at`: when the panel stopped listing the service (new orders are refused).
+    """
     errors: list[FieldError] = []
     link = _link(draft.link, service, errors)
     if draft.quantity < 1:
         errors.append(FieldError("quantity", "must be at least 1"))
-    if service is None:
-        errors.append(FieldError("service", f"no service {draft.service} in the catalog"))
+    if service is None or removed_at is not None:
+        errors.append(_unknown_service(draft.service, removed_at))
         raise ValidationFailed(errors)
     _check_typed(service, draft.params, errors)
     if service.type in COMMENTS_TYPES:
@@ -153,6 +158,14 @@ def check_draft(draft: OrderDraft, service: Service | None) -> CheckedOrder:
     if errors:
         raise ValidationFailed(errors)
     return CheckedOrder(add=_add_request(draft, service, link), link=link, units=units, cost=cost)
+
+
+def _unknown_service(service_id: int, removed_at: datetime | None) -> FieldError:
+    if removed_at is None:
+        return FieldError("service", f"no service {service_id} in the catalog")
+    since = removed_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return FieldError("service", f"service {service_id} is no longer offered by the panel "
+                                 f"since {since}")
 
 
 def _add_request(draft: OrderDraft, service: Service, link: str) -> AddRequest:

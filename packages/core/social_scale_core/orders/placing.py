@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
+from social_scale_core.catalog.model import CatalogEntry
 from social_scale_core.companies.model import Company
 from social_scale_core.errors import (
     DuplicateOrder,
@@ -63,9 +64,9 @@ def place_order(ports: OrderPorts, draft: OrderDraft, key: str | None) -> Placed
             existing = uow.orders.by_key(key)
         if existing is not None:
             return replay(ports, existing, fingerprint)
-    service = ports.catalog.get(draft.service)  # may ask the panel: outside any transaction
+    entry = ports.catalog.entry(draft.service)  # may ask the panel: outside any transaction
     try:
-        prepared = _record(ports, draft, service, key, fingerprint)
+        prepared = _record(ports, draft, entry, key, fingerprint)
     except DuplicateOrder:
         if key is None:  # only the idempotency key can collide on a new order
             raise
@@ -102,10 +103,11 @@ def order_multiplier(draft: OrderDraft, company: Company | None, ports: OrderPor
 
 
 def checked_draft(
-    ports: OrderPorts, uow: OrdersUnitOfWork, draft: OrderDraft, service: Service | None
+    ports: OrderPorts, uow: OrdersUnitOfWork, draft: OrderDraft, entry: CatalogEntry | None
 ) -> tuple[Company, Service, CheckedOrder, Decimal]:
-    """Company active (read in `uow`), `service` (the catalog's entry for the draft's)
-    known, draft consistent; all field errors at once."""
+    """Company active (read in `uow`), the service (`entry`, the catalog's for the
+    draft's) known and still offered, draft consistent; all field errors at once."""
+    service = entry.service if entry is not None else None
     company, errors = _company_errors(uow, draft.company_id)
     multiplier = Decimal(0)
     try:
@@ -113,7 +115,7 @@ def checked_draft(
     except ValidationFailed as exc:
         errors.extend(exc.errors)
     try:
-        checked = check_draft(draft, service)
+        checked = check_draft(draft, service, entry.removed_at if entry else None)
     except ValidationFailed as exc:
         errors.extend(exc.errors)
     if errors:
@@ -137,12 +139,12 @@ def new_order(ports: OrderPorts, draft: OrderDraft, service: Service,
     )
 
 
-def _record(ports: OrderPorts, draft: OrderDraft, service: Service | None, key: str | None,
-            fingerprint: str | None) -> _Prepared:
+def _record(ports: OrderPorts, draft: OrderDraft, entry: CatalogEntry | None,
+            key: str | None, fingerprint: str | None) -> _Prepared:
     """Check the draft and commit it as `submitting`, in one transaction (nothing is
     written when a check fails)."""
     with ports.uow() as uow:
-        company, service, checked, multiplier = checked_draft(ports, uow, draft, service)
+        company, service, checked, multiplier = checked_draft(ports, uow, draft, entry)
         order = new_order(ports, draft, service, checked)
         order.invoice_multiplier = multiplier
         order.idempotency_key, order.request_fingerprint = key, fingerprint

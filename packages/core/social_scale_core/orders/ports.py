@@ -9,6 +9,7 @@ from typing import Protocol
 
 from attrs import frozen
 
+from social_scale_core.catalog.model import CatalogEntry
 from social_scale_core.companies.ports import CompanyRepository
 from social_scale_core.invoicing.ports import InvoicingUnitOfWork
 from social_scale_core.orders.model import Order
@@ -101,12 +102,18 @@ class OrderRepository(Protocol):
 
 
 class ServiceLookup(Protocol):
-    """The panel's catalog (cached): one service by id, None when the panel lacks it.
+    """The stored catalog of the panel, by service id.
 
-    May raise a ProviderError when the catalog cannot be fetched at all.
+    May raise a ProviderError when the catalog was never loaded and cannot be fetched.
     """
 
-    def get(self, service_id: int) -> Service | None: ...
+    def get(self, service_id: int) -> Service | None:
+        """The service as last listed (a removed one too), None if never listed."""
+        ...
+
+    def entry(self, service_id: int) -> CatalogEntry | None:
+        """The service and when the panel stopped listing it (None if it still does)."""
+        ...
 
 
 class OrdersUnitOfWork(InvoicingUnitOfWork, Protocol):

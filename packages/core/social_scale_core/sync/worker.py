@@ -139,14 +139,28 @@ def needing_review(claims: SyncUowFactory, now: datetime, stale_after: timedelta
         return uow.sync_claims.needing_review(now - stale_after, limit)
 
 
+def run_steps(steps: tuple[Callable[[], None], ...]) -> None:
+    """Run each step of the round; one failing never stops the others (nor the worker)."""
+    for step in steps:
+        try:
+            step()
+        except Exception:
+            log.exception("round_step_crashed step=%s", getattr(step, "__name__", step))
+
+
 @define
 class SyncWorker:
-    """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early)."""
+    """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early).
+
+    `steps` are the round's other periodic jobs (the catalog refresh, ...), run after each
+    pass; each must catch and log its own failures (see `run_steps`).
+    """
 
     deps: SyncDeps
     wait: Callable[[float], bool]
     rng: random.Random = field(factory=random.Random)
     failures: int = 0
+    steps: tuple[Callable[[], None], ...] = ()
 
     def next_delay(self) -> float:
         s = self.deps.settings
@@ -156,7 +170,14 @@ class SyncWorker:
         return s.interval * (1 + self.rng.uniform(-s.jitter, s.jitter))
 
     def step(self) -> None:
-        """One pass; remembers a failure (panel or storage) to back off before the next."""
+        """One pass, then the other jobs of the round (they run even when the sync
+        failed); remembers a sync failure (panel or storage) to back off before the next."""
+        try:
+            self._sync()
+        finally:
+            run_steps(self.steps)
+
+    def _sync(self) -> None:
         try:
             sync_pass(self.deps)
             self.failures = 0

@@ -25,7 +25,7 @@ ORDER_HEADER = ["orderId", "apiOrderId", "createdAt", "companyId", "service", "s
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _text(value: str | None) -> str:
+def safe_text(value: str | None) -> str:
     """A text cell that a spreadsheet will not run as a formula."""
     if value is None:
         return ""
@@ -66,8 +66,8 @@ def companies_csv(items: Iterable[CompanyAnalytics]) -> str:
     header = ["companyId", "name", "deleted", "servicesUsed", "networks", "orders",
               "quantity", *MONEY_HEADER]
     rows = (row for c in items for row in _per_currency(
-        [c.company_id, _text(c.name), str(c.deleted).lower(), c.services_used,
-         _text(";".join(c.networks))], c.figures))
+        [c.company_id, safe_text(c.name), str(c.deleted).lower(), c.services_used,
+         safe_text(";".join(c.networks))], c.figures))
     return render(header, rows)
 
 
@@ -80,15 +80,15 @@ def stats_csv(stats: Stats) -> str:
     rows = [*_per_currency(["total", "", ""], stats.totals)]
     for name, items in groups:
         for b in items:
-            rows.extend(_per_currency([name, _text(b.key), _text(b.label)], b.figures))
+            rows.extend(_per_currency([name, safe_text(b.key), safe_text(b.label)], b.figures))
     return render(header, rows)
 
 
 def orders_csv(items: Iterable[OrderProfit]) -> str:
     def row(o: OrderProfit) -> list[Any]:
         return [o.order_id, o.api_order_id or "", o.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                o.company_id, o.service_id, _text(o.service_name), _text(o.network),
-                _text(o.link), o.status, o.units, o.currency, _amount(o.cost),
+                o.company_id, o.service_id, safe_text(o.service_name), safe_text(o.network),
+                safe_text(o.link), o.status, o.units, o.currency, _amount(o.cost),
                 _amount(o.charge), _amount(o.real_cost), o.invoice_id or "",
                 o.invoice_status or "", _cents(o.revenue), _cents(o.profit),
                 "" if o.margin is None else str(o.margin)]

@@ -7,7 +7,7 @@ from typing import Any
 import falcon
 from pydantic import Field
 from social_scale_adapters.db.uow import SqlUnitOfWork
-from social_scale_core.catalog import ServiceCatalog
+from social_scale_core.catalog import StoredCatalog
 from social_scale_core.companies.ports import CompaniesUowFactory
 from social_scale_core.integration_log import IntegrationLogEntry, LogQuery, list_logs
 from social_scale_core.integrations import account_balance, browse_services
@@ -98,7 +98,7 @@ class LogOut(OutModel):
 
 
 class ServicesResource:
-    def __init__(self, catalog: ServiceCatalog, uow_factory: CompaniesUowFactory) -> None:
+    def __init__(self, catalog: StoredCatalog, uow_factory: CompaniesUowFactory) -> None:
         self._catalog = catalog
         self._uow_factory = uow_factory
 

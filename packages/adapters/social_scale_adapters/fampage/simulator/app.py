@@ -11,6 +11,7 @@ Control endpoints (only with `control=True`; every call needs header `X-Api-Key:
     POST   /_control/advance                {"seconds": 60} moves the simulator's clock
     GET    /_control/balance, POST {"balance": "100.00"}
     POST   /_control/hold                   {"hold": true} holds every add; false releases
+    /_control/services[/{id}]               the catalog: see `catalog_control`
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from urllib.parse import parse_qsl
 import falcon
 
 from social_scale_adapters.fampage.simulator import protocol
+from social_scale_adapters.fampage.simulator.catalog_control import ServicesControl
 from social_scale_adapters.fampage.simulator.faults import (
     BEFORE_ACTING,
     DEFAULT_ERROR,
@@ -221,6 +223,9 @@ def build_app(state: SimState, *, control: bool) -> Callable[..., Iterable[bytes
         app.add_route("/_control/advance", ClockControl(state))
         app.add_route("/_control/balance", BalanceControl(state))
         app.add_route("/_control/hold", HoldControl(state))
+        services = ServicesControl(state, _Control(state).check)
+        app.add_route("/_control/services", services)
+        app.add_route("/_control/services/{service_id:int}", services, suffix="one")
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         result = app(environ, start_response)

@@ -1,0 +1,42 @@
+"""The console's target (issue 14): every page's server time p50 <= 50 ms on the 1M-order
+data, signed in through the console's own form like a browser."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from benchmarks.measure import percentile, timed
+from benchmarks.scenarios import Env, Result
+
+TARGET_MS = 50.0
+
+
+def signed_in(env: Env, admin: dict[str, str]) -> httpx.Client:
+    client = httpx.Client(base_url=env.base, timeout=60)
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf, "no CSRF token on /login"
+    done = client.post("/login", data={"csrf": csrf.group(1), **admin, "next": "/"})
+    if done.status_code != 303:
+        raise RuntimeError(f"console sign-in failed: {done.status_code}")
+    return client
+
+
+def paths(env: Env) -> list[str]:
+    company = env.companies[0]
+    return ["/", "/orders", "/orders?status=completed", "/orders/new", "/companies",
+            f"/companies/{company}", "/invoices", "/invoices?status=overdue", "/services",
+            "/analytics", "/logs", f"/invoices/{env.invoices[0]}"]
+
+
+def run(env: Env, admin: dict[str, str], samples: int) -> list[Result]:
+    client = signed_in(env, admin)
+    results = []
+    for path in paths(env):
+        client.get(path)  # warm caches and pools
+        p50 = percentile([timed(lambda p=path: client.get(p)) for _ in range(samples)], 50)
+        results.append(Result(f"console page GET {path}", f"p50 <= {TARGET_MS:.0f} ms",
+                              f"{p50:.1f} ms", p50 <= TARGET_MS))
+    return results

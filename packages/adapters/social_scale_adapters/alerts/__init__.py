@@ -1,0 +1,1 @@
+"""Operator notification channels (apprise)."""

@@ -1,0 +1,1 @@
+"""Operator alerts: conditions checked every round, one open alert per subject."""

@@ -1,0 +1,1 @@
+"""Delivery: invoice mails, reminders and alert mails, through an outbox drained later."""

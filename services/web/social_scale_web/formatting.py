@@ -1,0 +1,58 @@
+"""How the console writes money, numbers and times: Indian grouping (Babel `en_IN`) and the
+invoices' time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from decimal import Decimal
+
+from babel.numbers import format_decimal, get_currency_symbol
+
+LOCALE = "en_IN"
+_PLACES = {2: "#,##,##0.00", 4: "#,##,##0.00##"}
+
+
+def number(value: int | Decimal | None) -> str:
+    """1234567 -> 12,34,567."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##,##0.##", locale=LOCALE)
+
+
+def money(value: Decimal | None, currency: str = "INR", places: int = 2) -> str:
+    """Decimal -> "₹1,23,456.78" (4 places for panel rates and costs: "₹0.0125")."""
+    if value is None:
+        return "—"
+    symbol = get_currency_symbol(currency, locale=LOCALE)
+    text = format_decimal(abs(value), format=_PLACES.get(places, _PLACES[2]),
+                          locale=LOCALE, decimal_quantization=places == 2)
+    return f"{'-' if value < 0 else ''}{symbol}{text}"
+
+
+def percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{format_decimal(value, format='0.00', locale=LOCALE)}%"
+
+
+class Times:
+    """Times as the operator reads them: in INVOICE_TIMEZONE."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+
+    def when(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "—"
+        return moment.astimezone(self.zone).strftime("%d %b %Y, %H:%M")
+
+    def day(self, moment: datetime | None) -> str:
+        return "—" if moment is None else moment.astimezone(self.zone).strftime("%d %b %Y")
+
+
+def age(seconds: float) -> str:
+    """A duration in the largest sensible unit: "3 min", "5 h", "2 days"."""
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // 1440} days"

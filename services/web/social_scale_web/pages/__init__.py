@@ -1,0 +1,1 @@
+"""Page resources of the console, one module per area."""

@@ -1,0 +1,1 @@
+"""Console tests in a real browser (Playwright driving Debian's Chromium)."""
