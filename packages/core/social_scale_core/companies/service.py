@@ -45,11 +45,14 @@ def _refuse_admin_fields(details: CompanyDetails) -> None:
         raise ValidationFailed([FieldError(f, "unknown field") for f in given])
 
 
-def create_company(ports: CompanyPorts, details: CompanyDetails, client_ip: str) -> Company:
-    """Public creation: only PUBLIC_FIELDS (ValidationFailed `unknown field` for an
+def create_company(ports: CompanyPorts, details: CompanyDetails, client_ip: str, *,
+                   by_admin: bool = False) -> Company:
+    """Creation: public unless `by_admin` (an authenticated admin's door, e.g. the
+    console), and then only PUBLIC_FIELDS (ValidationFailed `unknown field` for an
     admin-only one, such as a price); validate, count the client's creation
     (RateLimited past the rule), store."""
-    _refuse_admin_fields(details)
+    if not by_admin:
+        _refuse_admin_fields(details)
     details = validated(details)
     now = ports.clock.now()
     company = Company(id=str(uuid.uuid4()), details=details, created_at=now, updated_at=now)
