@@ -14,7 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-E2E_SECRET = "e2e-" + "s" * 44
+# Random-looking: production refuses secrets of low entropy.
+E2E_SECRET = "e2e-Qm7vX2pL9sKd4RtY8wZc1NfH6jB3gT5uEaV0oIyMxWq"
+# What the e2e admin helpers send as X-Bootstrap-Token (servers that need it set it).
+E2E_BOOTSTRAP = "e2e-bootstrap-Hq3Lr8Vw2Zt6Nc1Pj5Kd9Bs4"
 ServerFactory = Callable[..., str]
 
 
@@ -83,3 +86,20 @@ def live_server(tmp_path: Path) -> Iterator[ServerFactory]:
     yield start
     for proc in started:
         _stop(proc)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Server environment for each backend: {} (the fixture's SQLite file) or a private
+    PostgreSQL database's DATABASE_URL."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    from tests.e2e.panel import private_postgres
+
+    with private_postgres() as url:
+        if url is None:
+            from tests.conftest import _postgres_unavailable
+
+            _postgres_unavailable("no PostgreSQL server answers")
+        yield {"DATABASE_URL": str(url)}

@@ -14,13 +14,16 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.conftest import E2E_BOOTSTRAP
 from tests.e2e.panel import Panel, admin_client, new_company, order_body, running_panel
 from tests.smtp_server import MailCatcher
+from tests.tls_cert import self_signed
 
 pytestmark = pytest.mark.e2e
 KEY = "FPK-h7-secret-7c1d2e3f4a5b6c7d8e9f"
 PRODUCTION = {"APP_ENV": "production", "PASSWORD_HASH_PROFILE": "strong",
-              "FAMPAGE_API_KEY": KEY, "FAMPAGE_TIMEOUT": "2s"}
+              "FAMPAGE_API_KEY": KEY, "FAMPAGE_TIMEOUT": "2s", "METRICS_TOKEN": "m" * 32,
+              "ADMIN_BOOTSTRAP_TOKEN": E2E_BOOTSTRAP}
 LEAKS = re.compile(r"traceback|sqlalchemy|sqlite|psycopg|select |insert into|"
                    r"\.py\"?, line|File \"", re.I)
 
@@ -141,7 +144,8 @@ def _secret_scenario(base: str, panel: Panel, smtp: MailCatcher) -> list[httpx.R
             "response": [lambda r: (r.read(), seen.append(r))]}) as api:
         email = "owner@agency.test"
         api.post("/auth/register", json={"email": email, "password": s["admin password"],
-                                         "name": "Owner"})
+                                         "name": "Owner"},
+                 headers={"X-Bootstrap-Token": E2E_BOOTSTRAP})
         api.post("/auth/login", json={"email": email, "password": s["wrong password"]})
         api.post("/auth/login", json={"email": email, "password": s["admin password"],
                                       "extra": s["admin password"]})
@@ -181,11 +185,13 @@ def _secret_scenario(base: str, panel: Panel, smtp: MailCatcher) -> list[httpx.R
 def test_secrets_never_reach_logs_rows_or_responses(live_server: Callable[..., str],
                                                     panel: Panel, tmp_path: Path) -> None:
     db = tmp_path / "secrets.db"
-    with MailCatcher(user="mailer", password=SECRETS["smtp password"]) as smtp:
+    cert = self_signed(tmp_path / "tls")  # production mails only over TLS
+    with MailCatcher(user="mailer", password=SECRETS["smtp password"], tls="starttls",
+                     cert=cert) as smtp:
         base = live_server(
             DATABASE_URL=f"sqlite:///{db}", FAMPAGE_BASE_URL=panel.url, LOG_LEVEL="DEBUG",
             SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port), SMTP_USER="mailer",
-            SMTP_PASS=SECRETS["smtp password"], **PRODUCTION)
+            SMTP_PASS=SECRETS["smtp password"], SSL_CERT_FILE=str(cert.cert), **PRODUCTION)
         seen = _secret_scenario(base, panel, smtp)
     statuses = {r.status_code for r in seen}
     assert {200, 201, 204, 401, 422, 502, 504} <= statuses, statuses  # the scenario ran

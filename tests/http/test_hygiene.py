@@ -56,10 +56,12 @@ def test_every_route_answers_with_the_security_headers(
             statuses.add(result.status_code)
     for method, path in (("GET", "/nowhere"), ("PATCH", "/health/live"),
                          ("POST", "/api/v1/auth/login")):
-        result = client.simulate_request(method, path, body="{not json")
-        assert_hardened(result, path)
-        statuses.add(result.status_code)
-    assert {200, 401, 404, 405, 400, 422} <= statuses
+        for content_type in ("application/json", "text/plain"):
+            result = client.simulate_request(method, path, body="{not json",
+                                             content_type=content_type)
+            assert_hardened(result, path)
+            statuses.add(result.status_code)
+    assert {200, 401, 404, 405, 400, 415, 422} <= statuses
 
 
 def test_a_problem_from_a_crash_is_hardened_too(app: SocialScaleApp) -> None:
@@ -227,3 +229,34 @@ def test_no_link_of_another_network_reaches_the_panel(client: testing.TestClient
                 assert other in error["message"], (host, other, error)
                 tried += 1
     assert tried > 500 and container.simulator().state.calls["add"] == 0
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x"])
+def test_a_body_that_is_not_declared_json_is_415(client: testing.TestClient,
+                                                 content_type: str) -> None:
+    """Issue 12: also what a cross-site "simple" request would send."""
+    result = client.simulate_post("/api/v1/companies", body='{"name": "Co"}',
+                                  content_type=content_type)
+    assert_problem(result, 415, "unsupported_media_type")
+    assert_hardened(result, "/api/v1/companies")
+
+
+@pytest.mark.parametrize("depth", [33, 995, 50_000])
+def test_json_nested_deeper_than_32_is_400(client: testing.TestClient, depth: int) -> None:
+    body = '{"name": ' + "[" * depth + "]" * depth + "}"
+    result = client.simulate_post("/api/v1/companies", body=body,
+                                  content_type="application/json")
+    assert_problem(result, 400, "json_too_deep")
+
+
+@pytest.mark.parametrize(("path", "param", "value"), [
+    ("/api/v1/invoices", "to", "9999-12-31"),
+    ("/api/v1/orders", "to", "0001-01-01T00:00:00+14:00"),
+    ("/api/v1/analytics", "from", "0001-01-01T00:00:00+01:00"),
+    ("/api/v1/orders/stats", "from", "1969-12-31T23:59:59Z"),
+])
+def test_dates_outside_1970_to_2100_are_422(client: testing.TestClient, admin: dict[str, str],
+                                            path: str, param: str, value: str) -> None:
+    result = client.simulate_get(path, params={param: value}, headers=admin)
+    body = assert_problem(result, 422, "validation_error")
+    assert [e["field"] for e in body["errors"]] == [param]

@@ -28,9 +28,9 @@ GST = {"invoice_tax_mode": "gst", "agency_gstin": "29ABCDE1234F1Z5", "agency_sta
 
 
 class Books:
-    def __init__(self, make: Callable[..., Container]) -> None:
+    def __init__(self, make: Callable[..., Container], db_url: str) -> None:
         self.clock = FrozenClock(NOW)
-        self.container = make(**GST)
+        self.container = make(db_url, **GST)
         self.container.clock.override(providers.Object(self.clock))
         self.client = testing.TestClient(create_app(self.container))
         self.headers = admin_headers(self.client)
@@ -54,8 +54,8 @@ def bearer(client: testing.TestClient, credentials: dict[str, str]) -> dict[str,
 
 
 @pytest.fixture
-def books(make_container: Callable[..., Container]) -> Books:
-    books = Books(make_container)
+def books(make_container: Callable[..., Container], db_url: str) -> Books:
+    books = Books(make_container, db_url)
     local = books.invoice("Local Traders", "29AAACL1234F1Z1", "9.998")
     books.invoice("=HYPERLINK(\"http://evil.example\")", "27AAACM1234F1Z2", "12.5")
     paid = books.invoice("Refund Ltd", "07AAACR1234F1Z3", "100")

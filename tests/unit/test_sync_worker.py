@@ -225,3 +225,21 @@ def test_a_storage_failure_backs_off_instead_of_killing_the_worker(world: OrderW
     worker = SyncWorker(d, wait=lambda _s: False)
     worker.step()
     assert (counts.failures, worker.next_delay()) == (1, 5)
+
+
+def test_the_rounds_other_steps_run_even_when_the_sync_or_one_step_fails(
+        world: OrderWorld) -> None:
+    """The catalog refresh (and the other periodic jobs) ride on every round: a failing
+    panel for the sync, or a step that raises, never keeps the next step from running."""
+    place(world, 1)
+    ran: list[str] = []
+
+    def broken() -> None:
+        ran.append("broken")
+        raise RuntimeError("a bug in one step")
+
+    d = SyncDeps(orders=world.ports, claims=world.uow)
+    worker = SyncWorker(d, wait=lambda _s: False, steps=(broken, lambda: ran.append("next")))
+    world.panel.fail("statuses", ProviderUnavailable("down"))
+    worker.step()
+    assert ran == ["broken", "next"] and worker.failures == 1

@@ -15,7 +15,10 @@
     ├── AuthError                 401: who are you?
     │   ├── InvalidCredentials
     │   └── InvalidToken
+    ├── Forbidden                 403: known, but not allowed
+    │   └── BootstrapRequired     register without the right X-Bootstrap-Token
     ├── RateLimited               429, with seconds to wait
+    ├── Overloaded                503: this worker is at its bound (password hashing)
     ├── MailNotSent               the mail server refused or could not be reached
     └── ProviderError             the panel (Fampage) misbehaved; see ports.provider
         ├── ProviderRejected      the panel answered with an error message
@@ -102,6 +105,24 @@ class InvalidCredentials(AuthError):
 
 class InvalidToken(AuthError):
     code = "invalid_token"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class BootstrapRequired(Forbidden):
+    code = "bootstrap_required"
+
+
+class Overloaded(DomainError):
+    """Too much slow work at once in this process; retry after `retry_after` seconds."""
+
+    code = "overloaded"
+
+    def __init__(self, retry_after: int, detail: str = "Busy; try again shortly") -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, int(retry_after))
 
 
 class RateLimited(DomainError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +28,7 @@ def _migrate(settings: Settings) -> None:
     from social_scale_adapters.db.migrate import upgrade
 
     if settings.sqlite_path is not None:
-        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        settings.sqlite_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
@@ -44,7 +45,7 @@ def migrate_cmd(ns: argparse.Namespace, settings: Settings) -> int:
 
 def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, help="port (default: PORT, 3000)")
-    p.add_argument("--host", default="0.0.0.0", help="interface (default: all)")
+    p.add_argument("--host", help="interface (default: HOST, 127.0.0.1; 0.0.0.0 for all)")
     p.add_argument("--workers", type=int, help="workers (default: WEB_CONCURRENCY)")
 
 
@@ -63,6 +64,20 @@ def _metrics_dir() -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
+def _say_how_to_create_the_admin(settings: Settings) -> None:
+    """With no admin yet and register closed to the network, say how to make one."""
+    from social_scale_http.admin import admin_exists
+
+    if not settings.bootstrap_required or settings.admin_bootstrap_token is not None:
+        return
+    if admin_exists(settings):
+        return
+    print("serve: no administrator yet, and register is closed without a bootstrap token. "
+          "Create one with `social-scale create-admin --email you@example.com --name You`, "
+          "or set ADMIN_BOOTSTRAP_TOKEN (32+ bytes) and send it as X-Bootstrap-Token to "
+          "POST /api/v1/auth/register.", flush=True)
+
+
 @command("serve", "run the HTTP API under gunicorn", _serve_args)
 def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     _metrics_dir()
@@ -75,14 +90,21 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
         print("*** SANDBOX MODE: FAMPAGE_API_KEY is not set; the built-in Fampage simulator "
               "stands in for the real panel. No real orders will be placed. ***", flush=True)
     port = ns.port or settings.port
-    print(f"serve: http://127.0.0.1:{port}  (API docs: http://127.0.0.1:{port}/docs)", flush=True)
+    host = ns.host or settings.host
+    # The workers read their settings from the environment: they must know the real bind
+    # (register needs the bootstrap token on anything but loopback).
+    os.environ["HOST"] = host
+    settings = settings.model_copy(update={"host": host})
+    shown = f"[{host}]" if ":" in host else host
+    print(f"serve: http://{shown}:{port}  (API docs: http://{shown}:{port}/docs)", flush=True)
+    _say_how_to_create_the_admin(settings)
     panel = None
     if settings.sandbox:
         from social_scale_http import sandbox
 
         panel = sandbox.start_panel(settings)
     try:
-        run(host=ns.host, port=port, workers=ns.workers or settings.web_concurrency,
+        run(host=host, port=port, workers=ns.workers or settings.web_concurrency,
             threads=settings.web_threads)
     finally:
         if panel is not None:
@@ -228,6 +250,21 @@ def analytics_rebuild_cmd(ns: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
     print("analytics-rebuild: the rollup matches the orders and invoices", flush=True)
     return 0
+
+
+def _create_admin_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--email", required=True, help="the administrator's email")
+    p.add_argument("--name", required=True, help="the administrator's name")
+
+
+@command("create-admin", "create the SUPER_ADMIN from the shell (password from a prompt or "
+         "stdin)", _create_admin_args)
+def create_admin_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    from social_scale_http.admin import create_admin, read_password
+
+    if settings.sqlite_path is not None or not settings.is_production:
+        _migrate(settings)
+    return create_admin(settings, ns.email, ns.name, read_password())
 
 
 def main(argv: list[str] | None = None) -> int:

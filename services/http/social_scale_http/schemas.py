@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -131,6 +132,21 @@ ChargeAmount = Annotated[
     Decimal, BeforeValidator(_amount_parser(8, Decimal(0), MONEY_MAX, True)),
     _amount_schema(8),
 ]
+
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+D = TypeVar("D", date, datetime)
+
+
+def in_supported_years(value: D) -> D:
+    """Dates and times the storage and the time zone maths handle: years 1970..2100 (an
+    offset on 0001-01-01 or 9999-12-31 would overflow on the way to UTC)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must be between {FIRST_YEAR}-01-01 and {LAST_YEAR}-12-31")
+    return value
+
+
+# A date or time filter of a query (`from`, `to`, `since`...): refused outside 1970..2100.
+FilterMoment = Annotated[datetime | date, AfterValidator(in_supported_years)]
 
 T = TypeVar("T")
 

@@ -8,6 +8,7 @@ from social_scale_adapters.db import companies as _companies  # noqa: F401
 from social_scale_adapters.db import delivery_tables as _delivery_tables  # noqa: F401
 from social_scale_adapters.db import integration_logs as _integration_logs  # noqa: F401
 from social_scale_adapters.db import invoice_tables as _invoice_tables  # noqa: F401
+from social_scale_adapters.db import order_batches as _order_batches  # noqa: F401
 from social_scale_adapters.db import order_table as _order_table  # noqa: F401
 from social_scale_adapters.db import providers as _providers  # noqa: F401
 from social_scale_adapters.db import rate_limits as _rate_limits  # noqa: F401

@@ -25,6 +25,7 @@ from social_scale_adapters.db.invoices import (
     SqlInvoiceRepository,
     SqlNumberSeries,
 )
+from social_scale_adapters.db.order_batches import SqlBatchRepository
 from social_scale_adapters.db.orders import SqlOrderRepository
 from social_scale_adapters.db.outbox import SqlOutbox
 from social_scale_adapters.db.providers import SqlProviderRepository
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self.analytics = SqlAnalyticsReader(session)
         self.sync_claims = SqlSyncClaims(session)
         self.catalog = SqlCatalogStore(session)
+        self.order_batches = SqlBatchRepository(session)
         self.outbox = SqlOutbox(session)
         self.invoice_register = SqlInvoiceRegister(session)
         self.alerts = SqlAlertRepository(session)

@@ -55,8 +55,12 @@ class Outside:
 
 
 def read_outside(ports: AlertPorts, now: datetime) -> Outside:
-    since = now - timedelta(seconds=ports.thresholds.recent_seconds)
-    return Outside(_balance(ports), price_conditions(ports.prices.significant_since(since)))
+    """The panel is asked for its balance only when a balance threshold is set."""
+    limits = ports.thresholds
+    since = now - timedelta(seconds=limits.recent_seconds)
+    wanted = limits.balance_below is not None or limits.balance_days is not None
+    return Outside(_balance(ports) if wanted else None,
+                   price_conditions(ports.prices.significant_since(since)))
 
 
 def current_conditions(ports: AlertPorts, uow: AlertsUnitOfWork, now: datetime,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -20,6 +19,7 @@ from social_scale_core.analytics.model import (
 
 from social_scale_http.resources.order_schemas import date_bound
 from social_scale_http.schemas import (
+    FilterMoment,
     InvoiceMoney,
     OutModel,
     PageQuery,
@@ -32,8 +32,8 @@ Margin = Decimal
 
 
 class PeriodQuery(QueryModel):
-    from_: datetime | date | None = Field(None, alias="from", description="created at/after")
-    to: datetime | date | None = Field(None, description="created at/before (a date: all day)")
+    from_: FilterMoment | None = Field(None, alias="from", description="created at/after")
+    to: FilterMoment | None = Field(None, description="created at/before (a date: all day)")
     format: Literal["json", "csv"] | None = Field(
         None, description="csv: the same figures as text/csv (or send Accept: text/csv)")
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 import falcon
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_core.clock import Clock
 from social_scale_core.invoicing import InvoiceFilter, InvoicePolicy, InvoiceStatus
@@ -33,7 +33,7 @@ from social_scale_http.resources.invoice_schemas import (
     StatusBody,
     StatusName,
 )
-from social_scale_http.schemas import Page, PageQuery
+from social_scale_http.schemas import Page, PageQuery, in_supported_years
 
 PREFIX = "/api/v1/invoices"
 TAGS = ("invoices",)
@@ -49,7 +49,8 @@ def _date_or_time(value: object) -> object:
         raise ValueError("use a date (2026-11-24) or an ISO 8601 time") from None
 
 
-DateOrTime = Annotated[date | datetime, BeforeValidator(_date_or_time)]
+DateOrTime = Annotated[date | datetime, BeforeValidator(_date_or_time),
+                      AfterValidator(in_supported_years)]
 
 
 class CompanyInvoicesQuery(PageQuery):

@@ -15,6 +15,7 @@ from social_scale_http.resources.invoice_schemas import InvoiceOut
 from social_scale_http.schemas import (
     ApiModel,
     ChargeAmount,
+    FilterMoment,
     Multiplier,
     OutModel,
     PageQuery,
@@ -156,8 +157,8 @@ class OrderFilters(QueryModel):
     service: int | None = Field(None, ge=1, le=INT32_MAX)
     network: str | None = Field(None, max_length=64)
     link: str | None = Field(None, max_length=2000, description="link contains (any case)")
-    from_: datetime | date | None = Field(None, alias="from", description="created at/after")
-    to: datetime | date | None = Field(None, description="created at/before (a date: all day)")
+    from_: FilterMoment | None = Field(None, alias="from", description="created at/after")
+    to: FilterMoment | None = Field(None, description="created at/before (a date: all day)")
     allow_below_cost: bool | None = Field(None, description="placed with allowBelowCost")
 
     def filters(self, sort: str = "-createdAt") -> OrderQuery:

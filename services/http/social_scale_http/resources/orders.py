@@ -8,6 +8,7 @@ from social_scale_core.orders.admin import StatsChange
 
 from social_scale_http.api import Api, operation
 from social_scale_http.container import Container
+from social_scale_http.resources.mass_orders import MassOrdersResource
 from social_scale_http.resources.order_schemas import (
     ManualOrderBody,
     OrderEnvelope,
@@ -106,6 +107,9 @@ def register(api: Api, container: Container) -> None:
     panel_orders, panel_order = PanelOrdersResource(ports), PanelOrderResource(ports)
     api.route(base, panel_orders)
     api.route(f"{base}/status", panel_orders, suffix="statuses")
+    mass = MassOrdersResource(container.mass_ports)
+    api.route(f"{base}/mass", mass)
+    api.route(f"{base}/mass/{{batch_id}}", mass, suffix="one")
     api.route(f"{base}/{{order_id:int(min=1)}}/status", panel_order, suffix="status")
     api.route(f"{base}/{{order_id:int(min=1)}}/refill", panel_order, suffix="refill")
     api.route(f"{base}/{{order_id:int(min=1)}}/cancel", panel_order, suffix="cancel")
