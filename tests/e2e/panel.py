@@ -127,7 +127,7 @@ def serving(directory: Path, timeout: float = 60, **env: str) -> Iterator[Server
     values.update({
         "DATABASE_URL": f"sqlite:///{directory / 'serving.db'}", "APP_ENV": "test",
         "JWT_SECRET": E2E_SECRET, "WEB_CONCURRENCY": "2", "PASSWORD_HASH_PROFILE": "fast",
-        "PORT": str(port), "LOG_LEVEL": "WARNING", **env,
+        "PORT": str(port), "LOG_LEVEL": "WARNING", "SYNC_IN_SERVE": "off", **env,
     })
     log = directory / f"serving-{port}.log"
     with log.open("wb") as out:

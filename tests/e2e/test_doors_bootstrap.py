@@ -82,17 +82,18 @@ def listening_addresses(port: int) -> set[str]:
 
 def test_serve_listens_on_loopback_unless_host_says_otherwise(
         serve: Callable[..., tuple[str, Path]]) -> None:
-    base, log = serve()
+    base, log = serve(LOG_LEVEL="INFO")  # the `serving` line is INFO
     port = int(base.rsplit(":", 1)[1])
     assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only
-    assert f"serve: http://127.0.0.1:{port}" in log.read_text()
+    assert f'"url": "http://127.0.0.1:{port}"' in log.read_text()  # the `serving` line
     register = httpx.post(f"{base}/api/v1/auth/register", json=ADMIN)
     assert register.status_code == 201  # development on loopback: as it always was
 
-    exposed, log = serve(HOST="0.0.0.0", DATABASE_URL=f"sqlite:///{log.parent}/open.db")
+    exposed, log = serve(HOST="0.0.0.0", LOG_LEVEL="INFO",
+                         DATABASE_URL=f"sqlite:///{log.parent}/open.db")
     port = int(exposed.rsplit(":", 1)[1])
     assert listening_addresses(port) == {"00000000"}
-    assert f"serve: http://0.0.0.0:{port}" in log.read_text()
+    assert f'"url": "http://0.0.0.0:{port}"' in log.read_text()
     assert "create-admin" in log.read_text()  # it says how to make the first admin
     refused = httpx.post(f"{exposed}/api/v1/auth/register", json=ADMIN)
     assert refused.status_code == 403 and refused.json()["code"] == "bootstrap_required"

@@ -131,7 +131,8 @@ class IntegrationLogRecorder:
                 uow.integration_logs.add(entry)
                 uow.commit()
         except Exception:
-            log.warning("integration_log_write_failed action=%s", call.action, exc_info=True)
+            log.warning("integration_log_write_failed", extra={"action": call.action},
+                        exc_info=True)
         self._maybe_purge()
 
     def _maybe_purge(self) -> None:

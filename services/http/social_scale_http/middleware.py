@@ -13,6 +13,7 @@ import structlog
 from social_scale_core.errors import InvalidToken
 
 from social_scale_http.api import Api
+from social_scale_http.client_address import client_ip
 
 log = structlog.get_logger("social_scale.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -59,7 +60,7 @@ class RequestContext:
             resp.set_header("Cache-Control", "no-store")
         elapsed = (time.perf_counter() - req.context.started) * 1000
         log.info("request", method=req.method, path=req.path, status=resp.status_code,
-                 duration_ms=round(elapsed, 2))
+                 duration_ms=round(elapsed, 2), client=client_ip(req))
         structlog.contextvars.clear_contextvars()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -162,6 +163,16 @@ class Settings(BaseSettings):
     forgot_password_limit_per_ip: int = Field(10, ge=1)  # per hour
     forgot_password_limit_per_email: int = Field(5, ge=1)  # per hour
     reset_password_limit_per_ip: int = Field(10, ge=1)  # per hour
+    # Operations (issue 13): background work in serve, log format, proxies, worker metrics.
+    # auto: `serve` runs the background round itself on SQLite; on PostgreSQL the
+    # `social-scale worker` service does. on/off force it.
+    sync_in_serve: Literal["auto", "on", "off"] = "auto"
+    log_format: Literal["json", "console"] = "json"
+    # Peers (IPs or CIDR networks) whose X-Forwarded-For / Forwarded headers are believed.
+    forwarded_allow_ips: CsvList = Field(default_factory=list)
+    worker_metrics_host: str = "127.0.0.1"
+    # Port of `social-scale worker`'s /health/live, /health/ready and /metrics (unset: none).
+    worker_metrics_port: int | None = Field(None, ge=1, le=65535)
 
     @field_validator("jwt_secret", "fampage_api_key", "smtp_pass", "agency_gstin", "metrics_token",
                      "agency_state_code", "agency_address", "agency_email",
@@ -169,10 +180,23 @@ class Settings(BaseSettings):
                      "agency_bank_name", "agency_bank_account_name", "agency_bank_account",
                      "agency_bank_ifsc", "agency_upi_id", "alert_balance_below",
                      "alert_balance_days", "alert_email", "admin_bootstrap_token",
+                     "worker_metrics_port",
                      mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(f"{item!r} is not an IP address or network "
+                                     "(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
 
     @model_validator(mode="after")
     def _gst_needs_the_agency_gstin(self) -> Settings:

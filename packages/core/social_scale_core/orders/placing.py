@@ -189,8 +189,8 @@ def _accept(ports: OrderPorts, order_id: str, api_order_id: int, company: Compan
         return store_accepted(ports, order_id, api_order_id, company, with_invoice=True)
     except Exception:
         # The panel took the order (and the money): keep at least the panel's id.
-        log.exception("order_accepted_but_not_invoiced order_id=%s api_order_id=%s",
-                      order_id, api_order_id)
+        log.exception("order_accepted_but_not_invoiced",
+                      extra={"order_id": order_id, "api_order_id": api_order_id})
         return store_accepted(ports, order_id, api_order_id, company, with_invoice=False)
 
 

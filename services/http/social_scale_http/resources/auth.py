@@ -1,9 +1,7 @@
 """`/api/v1/auth/...`: register, login, tokens, the admin's own account, password resets.
 
-Throttles key on `client_ip(req)`, the direct peer. Behind a reverse proxy every client
-shares the proxy's address; X-Forwarded-For is not trusted, as any client can forge it.
-Trusting a proxy has to be added explicitly (e.g. gunicorn's `forwarded_allow_ips` with a
-middleware that sets the address from the proxy's header).
+Throttles key on `client_ip(req)` (`client_address`): the TCP peer, or behind a proxy
+listed in FORWARDED_ALLOW_IPS the client that proxy reports.
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from social_scale_core.auth.model import SessionTokens, User
 from social_scale_core.auth.sessions import AuthPorts
 
 from social_scale_http.api import Api, operation
+from social_scale_http.client_address import client_ip
 from social_scale_http.container import Container
 from social_scale_http.schemas import ApiModel, OutModel, PublicModel, UtcDateTime
 
@@ -97,10 +96,6 @@ class TokensOut(OutModel):
     def of(cls, tokens: SessionTokens) -> TokensOut:
         return cls(access_token=tokens.access_token, refresh_token=tokens.refresh_token,
                    expires_in=tokens.expires_in, user=UserOut.of(tokens.user))
-
-
-def client_ip(req: falcon.Request) -> str:
-    return req.remote_addr or "unknown"
 
 
 class SessionResource:

@@ -12,8 +12,8 @@ from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.errors import ValidationFailed
 
 from social_scale_http.api import Api, operation
+from social_scale_http.client_address import client_ip
 from social_scale_http.container import Container
-from social_scale_http.resources.auth import client_ip
 from social_scale_http.resources.invoice_schemas import Factor
 from social_scale_http.schemas import (
     ApiModel,

@@ -14,7 +14,9 @@ from social_scale_web.session import COOKIE
 
 
 def client_ip(req: falcon.Request) -> str:
-    return req.remote_addr or "unknown"
+    """The client's address as the app's ClientAddress middleware resolved it for every
+    request (FORWARDED_ALLOW_IPS: behind a listed proxy, the client the proxy reports)."""
+    return getattr(req.context, "client_ip", None) or req.remote_addr or "unknown"
 
 
 def safe_next(value: str | None) -> str:
