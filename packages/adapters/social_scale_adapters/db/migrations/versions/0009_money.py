@@ -5,14 +5,14 @@ Frozen: the SQL is written here, not imported, so that later code cannot change 
 this migration did.
 
 Revision ID: 0009
-Revises: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
