@@ -206,3 +206,27 @@ def test_secrets_never_reach_logs_rows_or_responses(live_server: Callable[..., s
     for what, secret in SECRETS.items():
         for where, text in places.items():
             assert secret not in text, f"the {what} leaked into the {where}"
+
+
+def test_no_anonymous_price_and_no_wrong_network_over_the_socket(
+        live_server: Callable[..., str], panel: Panel) -> None:
+    """Issue 11 against gunicorn and the simulator over real sockets: a price sent to the
+    public company route, or a link of another network, is 422 and the panel is never
+    asked to place anything."""
+    base = live_server(FAMPAGE_BASE_URL=panel.url, FAMPAGE_API_KEY=KEY)
+    for extra in ({"defaultInvoiceMultiplier": "0.0001"},
+                  {"default_invoice_multiplier": "0.0001"}):
+        refused = _post(f"{base}/api/v1/companies", {"name": "X", **extra})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"] == [{"field": next(iter(extra)),
+                                             "message": "unknown field"}]
+    api = admin_client(base)
+    assert api.get("/companies").json()["total"] == 0
+    company = new_company(api)
+    for link in ("youtube.com/watch?v=abc", "https://youtu.be/abc", "vm.tiktok.com/x",
+                 "http://127.0.0.1/x", "http://localhost/x"):
+        wrong = api.post("/api-integrations/orders", json=order_body(company, link=link))
+        assert wrong.status_code == 422, wrong.text
+        assert wrong.json()["errors"][0]["field"] == "link"
+    assert panel.calls().get("add", 0) == 0
+    assert api.get("/orders").json()["total"] == 0

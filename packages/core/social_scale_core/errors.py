@@ -10,6 +10,7 @@
     │   ├── IdempotencyInProgress same Idempotency-Key, first request still running
     │   ├── DuplicateOrder        an idempotency key or apiOrderId already stored
     │   ├── RefillNotAvailable    the order's service (or state) allows no refill
+    │   ├── CancelNotAvailable    the order's service takes no cancels
     │   └── IllegalTransition     a status change the lifecycle forbids
     ├── AuthError                 401: who are you?
     │   ├── InvalidCredentials
@@ -172,6 +173,10 @@ class IdempotencyInProgress(Conflict):
 
 class RefillNotAvailable(Conflict):
     code = "refill_not_available"
+
+
+class CancelNotAvailable(Conflict):
+    code = "cancel_not_available"
 
 
 class DuplicateOrder(Conflict):

@@ -7,6 +7,7 @@ import functools
 import json
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import falcon
@@ -106,9 +107,15 @@ def _is_json(req: falcon.Request) -> bool:
     return media == "application/json"
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def read_json(req: falcon.Request) -> Any:
     """The JSON body ({} when there is none): 415 unless it is sent as application/json,
-    400 if it is not JSON or nests deeper than MAX_JSON_DEPTH."""
+    400 if it is not JSON (NaN / Infinity included) or nests deeper than MAX_JSON_DEPTH.
+    Every number with a fraction or exponent is read as an exact Decimal from its text:
+    money sent as `9.998` is never rounded through a float."""
     raw = req.bounded_stream.read()
     if not raw.strip():
         return {}
@@ -120,7 +127,7 @@ def read_json(req: falcon.Request) -> Any:
             code="unsupported_media_type",
         )
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_float=Decimal, parse_constant=_no_constant)
     except RecursionError:
         raise _too_deep() from None
     except (ValueError, UnicodeDecodeError) as exc:

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     agency_state_code: str | None = Field(None, pattern=r"^\d{2}$")
     agency_email: str | None = None
     invoice_font_path: str | None = None  # a .ttf; default: the packaged Noto Sans
+    # Money (issue 11): the lowest multiplier an invoice may have unless an order says
+    # allowBelowCost (below 1 the client pays less than the panel charges).
+    invoice_min_multiplier: Decimal = Field(Decimal(1), gt=0, le=1000, decimal_places=4)
     # "fast" makes argon2 cheap for test suites; production refuses it.
     password_hash_profile: Literal["strong", "fast"] = "strong"  # noqa: S105
     # Background sync (issue 6): seconds between passes (+-20% jitter), ids per panel call.

@@ -20,6 +20,7 @@ from social_scale_core.analytics.model import (
 from social_scale_http.resources.order_schemas import date_bound
 from social_scale_http.schemas import (
     FilterMoment,
+    InvoiceMoney,
     OutModel,
     PageQuery,
     ProviderMoney,
@@ -51,8 +52,8 @@ class TargetQuery(PagedPeriodQuery):
 class MoneyOut(OutModel):
     currency: str
     real_cost: ProviderMoney = Field(description="charge when known, else cost")
-    revenue: ProviderMoney = Field(description="invoice totals net of credit notes, not void")
-    profit: ProviderMoney
+    revenue: InvoiceMoney = Field(description="invoice totals net of credit notes, not void")
+    profit: InvoiceMoney = Field(description="revenue - real cost, to the cent")
     margin: Margin | None = Field(description="profit / revenue in percent; null: no revenue")
 
     @classmethod
@@ -130,8 +131,8 @@ class OrderProfitOut(OutModel):
     real_cost: ProviderMoney
     invoice_id: str | None
     invoice_status: str | None
-    revenue: ProviderMoney
-    profit: ProviderMoney | None = Field(description="null if the invoice's currency differs")
+    revenue: InvoiceMoney
+    profit: InvoiceMoney | None = Field(description="null if the invoice's currency differs")
     margin: Margin | None
     created_at: UtcDateTime
 

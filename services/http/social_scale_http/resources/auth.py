@@ -19,7 +19,7 @@ from social_scale_core.auth.sessions import AuthPorts
 from social_scale_http.api import Api, operation
 from social_scale_http.client_address import client_ip
 from social_scale_http.container import Container
-from social_scale_http.schemas import ApiModel, OutModel, UtcDateTime
+from social_scale_http.schemas import ApiModel, OutModel, PublicModel, UtcDateTime
 
 PREFIX = "/api/v1/auth"
 # Passwords are taken byte for byte: the model-wide whitespace stripping is switched off.
@@ -39,18 +39,18 @@ def _email(value: str) -> str:
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
 
 
-class RegisterBody(ApiModel):
+class RegisterBody(PublicModel):
     email: Email
     password: Password
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
-class LoginBody(ApiModel):
+class LoginBody(PublicModel):
     email: Email
     password: Password
 
 
-class RefreshBody(ApiModel):
+class RefreshBody(PublicModel):
     refresh_token: Secret
 
 
@@ -59,11 +59,11 @@ class ChangePasswordBody(ApiModel):
     new_password: Password
 
 
-class ForgotPasswordBody(ApiModel):
+class ForgotPasswordBody(PublicModel):
     email: Email
 
 
-class ResetPasswordBody(ApiModel):
+class ResetPasswordBody(PublicModel):
     token: Secret
     new_password: Password
 
