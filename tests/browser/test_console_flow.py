@@ -203,6 +203,25 @@ def cancel_then_logout(page: Any, base: str, api: httpx.Client, company_id: str,
     stolen.close()
 
 
+def mass_order(page: Any, base: str, company_id: str) -> None:
+    """Issue 15's mass order: a preview names the bad line, placing puts the rest on one
+    batch page with links to their orders."""
+    page.goto(base + "/orders/mass")
+    page.get_by_label("Company").select_option(company_id)
+    page.get_by_label("Lines: service|link|quantity").fill(
+        f"{FOLLOWERS}|https://instagram.com/mass1|100\n"
+        f"{FOLLOWERS}|https://instagram.com/mass2|3\n"
+        f"{FOLLOWERS}|https://instagram.com/mass3|200")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator('[data-figure="mass-lines"]').text_content() == "2 valid of 3"
+    assert "Line 2" in page.locator("[data-invalid-lines]").text_content()
+    shot(page, "mass-order")
+    page.get_by_role("button", name="Place the valid lines").click()
+    page.wait_for_url(re.compile(r"/orders/mass/[0-9a-f-]{36}\?notice=batch-placed"))
+    assert page.locator('[data-line-status="placed"]').count() == 2
+    shot(page, "mass-batch")
+
+
 def alert_is_seen(page: Any, base: str) -> None:
     """ALERT_BALANCE_BELOW is above the sandbox balance: the background round opens a
     low-balance alert, the dashboard shows it, and the operator acknowledges it."""
@@ -221,7 +240,8 @@ def at_phone_width(browser: Any, base: str, watch: Watch, cookies: list[Any]) ->
     phone.add_cookies(cookies)
     page = phone.new_page()
     for path, name in (("/", "dashboard-390"), ("/orders/new", "new-order-390"),
-                       ("/alerts?show=all", "alerts-390"), ("/invoices", "invoices-390")):
+                       ("/alerts?show=all", "alerts-390"), ("/invoices", "invoices-390"),
+                       ("/orders/mass", "mass-order-390")):
         page.goto(base + path)
         assert "/login" not in page.url
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -250,6 +270,7 @@ def test_the_operator_runs_the_order_flow_in_a_browser(browser: Any, tmp_path: P
         invoice_steps(page, base, order_id)                          # 6
         dashboard_matches_api(page, base, api)                       # 7
         alert_is_seen(page, base)
+        mass_order(page, base, company_id)
         for path in ("/orders", "/companies", "/analytics", "/services", "/logs"):
             page.goto(base + path)
             shot(page, path.strip("/"))

@@ -12,7 +12,8 @@ from falcon import testing
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.http.console_support import Browser
 
-PAGES = ["/", "/companies", "/companies/new", "/orders", "/orders/new", "/invoices", "/alerts",
+PAGES = ["/", "/companies", "/companies/new", "/orders", "/orders/new", "/orders/mass",
+         "/invoices", "/alerts",
          "/analytics", "/services", "/logs", "/account"]
 
 

@@ -18,7 +18,7 @@ def console_deps(container: Container) -> ConsoleDeps:
         uow=container.uow, catalog=container.catalog(), provider=container.provider(),
         renderer=container.invoice_renderer(), clock=container.clock(),
         invoice_policy=container.invoice_policy(), delivery=container.delivery_ports,
-        alerts=container.alert_ports, secret=secret,
+        alerts=container.alert_ports, mass=container.mass_ports, secret=secret,
         production=settings.is_production, sandbox=settings.sandbox,
         idle_timeout=settings.console_idle_timeout,
         bootstrap_token=bootstrap.get_secret_value() if bootstrap is not None else None,

@@ -17,6 +17,7 @@ from social_scale_web.pages import (
     companies,
     dashboard,
     invoices,
+    mass_order,
     new_order,
 )
 from social_scale_web.pages import orders as order_pages
@@ -89,6 +90,9 @@ def _orders(app: falcon.App, deps: ConsoleDeps, views: Views,  # type: ignore[ty
     new = new_order.NewOrderPage(deps, views, balance=balance)
     app.add_route("/orders/new", new)
     app.add_route("/orders/new/preview", new, suffix="preview")
+    mass = mass_order.MassOrderPage(deps, views)
+    app.add_route("/orders/mass", mass)
+    app.add_route("/orders/mass/{batch_id}", mass, suffix="batch")
     order = order_pages.OrderPage(deps, views)
     app.add_route("/orders/{order_id}", order)
     for action in ("sync", "refill", "cancel", "resolve"):

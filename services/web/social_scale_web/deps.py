@@ -16,6 +16,7 @@ from social_scale_core.delivery.deps import DeliveryPorts
 from social_scale_core.invoicing.model import InvoicePolicy
 from social_scale_core.invoicing.ports import InvoiceRenderer
 from social_scale_core.orders.deps import OrderPorts
+from social_scale_core.orders.mass import MassPorts
 from social_scale_core.ports.provider import Provider
 
 
@@ -36,6 +37,7 @@ class ConsoleDeps:
     invoice_policy: InvoicePolicy
     delivery: Callable[[], DeliveryPorts]
     alerts: Callable[[], AlertPorts]
+    mass: Callable[[], MassPorts]
     secret: str
     production: bool = False
     sandbox: bool = False

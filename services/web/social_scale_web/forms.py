@@ -13,11 +13,30 @@ MAX_FORM_BYTES = 1_048_576
 
 
 def read_form(req: falcon.Request) -> dict[str, list[str]]:
-    """The POSTed fields (url-encoded; anything else reads as empty)."""
-    if not (req.content_type or "").startswith("application/x-www-form-urlencoded"):
+    """The POSTed fields, url-encoded or multipart (an uploaded file reads as its text);
+    anything else reads as empty."""
+    kind = req.content_type or ""
+    if kind.startswith("multipart/form-data"):
+        return _multipart(req)
+    if not kind.startswith("application/x-www-form-urlencoded"):
         return {}
     raw = req.bounded_stream.read(MAX_FORM_BYTES)
     return parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def _multipart(req: falcon.Request) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    size = 0
+    try:
+        for part in req.get_media():
+            data = part.stream.read(MAX_FORM_BYTES - size + 1)
+            size += len(data)
+            if size > MAX_FORM_BYTES:
+                return {}
+            found.setdefault(part.name or "", []).append(data.decode("utf-8-sig", "replace"))
+    except falcon.MediaMalformedError:
+        return {}
+    return found
 
 
 class Form:

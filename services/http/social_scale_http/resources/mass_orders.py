@@ -11,6 +11,7 @@ from pydantic import Field, StrictBool, ValidationError, model_validator
 from social_scale_core.errors import FieldError, ValidationFailed
 from social_scale_core.orders.mass import MassPorts, get_batch, invalid_line, place_mass_order
 from social_scale_core.orders.mass_model import MAX_LINES, LineInput, MassRequest
+from social_scale_core.orders.mass_text import text_lines
 from social_scale_core.orders.mass_view import BatchView, view_batch
 
 from social_scale_http.api import field_errors, operation
@@ -47,7 +48,7 @@ class MassOrderBody(ApiModel):
         return self
 
     def request(self) -> MassRequest:
-        raw = _text_lines(self.text) if self.text is not None else [
+        raw = text_lines(self.text) if self.text is not None else [
             (n, line) for n, line in enumerate(self.lines or [], start=1)]
         if len(raw) > MAX_LINES:
             raise ValidationFailed.single("text", f"at most {MAX_LINES} lines per mass order")
@@ -69,20 +70,6 @@ class MassOrderBody(ApiModel):
             return LineInput(n, PlaceOrderBody.model_validate(data).draft())
         except ValidationError as exc:
             return invalid_line(n, field_errors(exc))
-
-
-def _text_lines(text: str) -> list[tuple[int, dict[str, Any] | list[FieldError]]]:
-    """`service|link|quantity` per line (blank lines skipped, numbered as in the text)."""
-    out: list[tuple[int, dict[str, Any] | list[FieldError]]] = []
-    for n, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        parts = [p.strip() for p in raw.split("|")]
-        if len(parts) != 3:
-            out.append((n, [FieldError("line", "expected service|link|quantity")]))
-            continue
-        out.append((n, {"service": parts[0], "link": parts[1], "quantity": parts[2]}))
-    return out
 
 
 class LineOut(OutModel):
