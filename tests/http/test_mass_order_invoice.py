@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from social_scale_adapters.db.rollup import rebuild
+from social_scale_adapters.fampage.simulator import parse_fault
 from social_scale_http.container import Container
 from sqlalchemy.orm import Session
 
@@ -182,3 +183,25 @@ def test_the_batch_invoice_pdf_lists_every_line(sandbox: Sandbox) -> None:
         assert "".join(line["description"].split()) in flat
         assert line["amount"] in flat
     assert "instagram.com/client5" not in flat  # the invalid line is on no invoice
+
+
+def test_a_lost_line_found_on_the_panel_later_joins_the_batch_invoice(
+        sandbox: Sandbox) -> None:
+    sandbox.state.set_fault(*parse_fault("add=timeout*1"))
+    batch = _campaign(sandbox, 5, key="lost-line", invalid={})
+    [lost] = [line["order"] for line in batch["lines"] if line["status"] == "unknown"]
+    invoice = batch["invoice"]
+    assert len(invoice["lines"]) == 4 and lost["invoiceId"] is None
+    [api_id] = [i for i, o in sandbox.state.orders.items() if o.link == lost["link"]]
+    resolved = sandbox.put(f"/api/v1/orders/{lost['id']}/status",
+                           {"status": "pending", "apiOrderId": api_id})
+    assert resolved.status_code == 200, resolved.text
+    assert resolved.json["order"]["invoiceId"] == invoice["id"]
+    after = _invoice(sandbox, invoice["id"])
+    assert [line["orderId"] for line in after["lines"]][:4] == [
+        line["orderId"] for line in invoice["lines"]]
+    assert after["lines"][4]["orderId"] == lost["id"]
+    assert Decimal(after["total"]) == sum(Decimal(x["amount"]) for x in after["lines"])
+    assert sandbox.get(INVOICES).json["total"] == 1
+    read = sandbox.get(f"{API}/orders/mass/{batch['id']}").json["batch"]
+    assert read["invoice"]["id"] == invoice["id"] and len(read["invoice"]["lines"]) == 5
