@@ -169,6 +169,10 @@ def test_analytics_attribute_each_line_to_its_order(sandbox: Sandbox) -> None:
         rebuild(session)
         session.commit()
     assert figures() == (total, company, items, stats)
+    # Voiding the batch's invoice takes every line's revenue away, and nothing else.
+    assert sandbox.put(f"{INVOICES}/{invoice_id}/status", {"status": "void"}).status_code == 200
+    total, company, items, _ = figures()
+    assert total == company == Decimal(single["invoice"]["total"]) == sum(items.values())
 
 
 def test_the_batch_invoice_pdf_lists_every_line(sandbox: Sandbox) -> None:
