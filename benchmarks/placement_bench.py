@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from benchmarks import scenarios
 from benchmarks.measure import Proc, cli, free_port
-from benchmarks.run import _dsn, _login
+from benchmarks.run import BOOTSTRAP, _dsn, _login
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/place_scratch"
 KEY = "placement-bench-key-0123456789"
@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                 if not k.startswith(("FAMPAGE_", "PROMETHEUS_", "SMTP_"))}
     sim_url = f"http://127.0.0.1:{sim_port}/api/v2"
     app_env = {**base_env, "DATABASE_URL": url, "APP_ENV": "production",
-               "JWT_SECRET": secrets.token_urlsafe(48), "JWT_ACCESS_TOKEN_EXPIRY": "3h",
+               "JWT_SECRET": secrets.token_urlsafe(48), "JWT_ACCESS_TOKEN_EXPIRY": "1h",
+               "METRICS_TOKEN": secrets.token_urlsafe(32), "ADMIN_BOOTSTRAP_TOKEN": BOOTSTRAP,
                "FAMPAGE_API_KEY": KEY, "FAMPAGE_BASE_URL": sim_url,
                "LOG_LEVEL": "WARNING", "WEB_CONCURRENCY": "2"}
     subprocess.run(cli("migrate"), env=app_env, check=True, capture_output=True)

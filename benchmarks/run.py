@@ -47,8 +47,13 @@ def _samples(dsn: str) -> tuple[list[str], list[str], list[str], int]:
     return companies, targets, invoices, int(orders)
 
 
+# Production wants a bootstrap token to register the admin over HTTP (issue 12).
+BOOTSTRAP = secrets.token_urlsafe(32)
+
+
 def _login(base: str) -> dict[str, str]:
-    httpx.post(f"{base}/api/v1/auth/register", json={**ADMIN, "name": "Bench"}, timeout=60)
+    httpx.post(f"{base}/api/v1/auth/register", json={**ADMIN, "name": "Bench"}, timeout=60,
+               headers={"X-Bootstrap-Token": BOOTSTRAP})
     token = httpx.post(f"{base}/api/v1/auth/login", json=ADMIN, timeout=60).json()
     return {"Authorization": f"Bearer {token['accessToken']}"}
 
@@ -100,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
                    "--balance", "1000000000000"), base_env, logs / "bench-simulator.log")
     sim_url = f"http://127.0.0.1:{sim_port}/api/v2"
     app_env = {**base_env, "DATABASE_URL": url, "APP_ENV": "production",
-               "JWT_SECRET": secrets.token_urlsafe(48), "JWT_ACCESS_TOKEN_EXPIRY": "3h",
+               "JWT_SECRET": secrets.token_urlsafe(48), "JWT_ACCESS_TOKEN_EXPIRY": "1h",
+               "METRICS_TOKEN": secrets.token_urlsafe(32), "ADMIN_BOOTSTRAP_TOKEN": BOOTSTRAP,
                "FAMPAGE_API_KEY": SIM_KEY, "FAMPAGE_BASE_URL": sim_url,
                "LOG_LEVEL": "WARNING", "WEB_CONCURRENCY": "2"}
     app = Proc(cli("serve", "--host", "127.0.0.1", "--port", str(app_port)), app_env,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import threading
@@ -210,7 +211,8 @@ def sync(env: Env, orders: int) -> Result:
                                         capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0
     calls = _sim_calls(env) - calls_before
-    seconds = float(re.search(r"in ([\d.]+)s", proc.stdout).group(1))  # type: ignore[union-attr]
+    seconds = next(json.loads(line)["seconds"] for line in proc.stdout.splitlines()
+                   if "worker_round_done" in line)
     with psycopg.connect(env.dsn) as conn:
         stale = conn.execute("SELECT count(*) FROM orders WHERE api_order_id = ANY(%s) "
                              "AND last_checked_at IS NULL", (ids,)).fetchone()[0]  # type: ignore[index]

@@ -20,8 +20,8 @@ nothing). `--profile` writes cProfile stats; `--runner` runs that script instead
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
 import resource
 import subprocess
 import time
@@ -100,8 +100,9 @@ def _round(env: _Env, app_env: dict[str, str], ids: list[int], ns: argparse.Name
     if proc.returncode and "synced" not in proc.stdout:
         raise RuntimeError(f"worker failed:\n{proc.stdout}{proc.stderr[-3000:]}")
     calls = _sim_calls(env) - before  # type: ignore[arg-type]
-    found = re.search(r"synced (\d+) open orders in ([\d.]+)s", proc.stdout)
-    assert found, proc.stdout + proc.stderr
+    done = [json.loads(line) for line in proc.stdout.splitlines() if "worker_round_done" in line]
+    assert done, proc.stdout + proc.stderr
+    found = (None, done[0]["synced"], done[0]["seconds"])
     with psycopg.connect(env.dsn) as conn:
         stale, = conn.execute("SELECT count(*) FROM orders WHERE api_order_id = ANY(%s) "
                               "AND last_checked_at IS NULL", (ids,)).fetchone()  # type: ignore[misc]

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from social_scale_adapters.db.companies import companies
 from social_scale_adapters.db.invoice_tables import invoices
 from social_scale_adapters.db.order_table import orders
+from social_scale_core.money import round_cents
 from sqlalchemy import Engine, delete, insert
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
@@ -196,7 +197,8 @@ def figures(group: Iterable[Ord]) -> Expected:
     money = {}
     for currency in set(cost) | set(revenue):
         profit = revenue[currency] - cost[currency]
-        money[currency] = (cost[currency], revenue[currency], profit,
+        # Profit is invoiced money: shown to the cent (its margin from the exact figure).
+        money[currency] = (cost[currency], revenue[currency], round_cents(profit),
                            margin(revenue[currency], profit))
     return count, units, money
 

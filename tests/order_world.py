@@ -24,6 +24,7 @@ from social_scale_core.companies.model import Company, CompanyDetails
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.invoicing import BillingParty, Invoice, InvoicePolicy
 from social_scale_core.orders.deps import OrderPorts
+from social_scale_core.orders.links import NETWORK_HOSTS
 from social_scale_core.orders.model import Order, OrderParams
 from social_scale_core.orders.placement import OrderDraft
 from social_scale_core.orders.ports import OrderQuery
@@ -54,19 +55,30 @@ class OrderWorld:
     def add_company(self, **details: Any) -> Company:
         ports = CompanyPorts(uow=self.uow, clock=self.clock)
         values = {"name": "Client Corp", "gstin": "27ABCDE1234F1Z5", **details}
-        return companies.create_company(ports, CompanyDetails(**values), "127.0.0.1")
+        pricing = {"default_invoice_multiplier": values.pop("default_invoice_multiplier", None)}
+        made = companies.create_company(ports, CompanyDetails(**values), "127.0.0.1")
+        if pricing["default_invoice_multiplier"] is None:
+            return made
+        return companies.update_company(ports, made.id, pricing)  # admin-only: priced later
 
     def delete_company(self, company_id: str) -> None:
         companies.delete_company(CompanyPorts(uow=self.uow, clock=self.clock), company_id)
 
     def draft(self, quantity: int = 100, service: int = FOLLOWERS,
-              link: str = "instagram.com/client", multiplier: str | None = None,
+              link: str | None = None, multiplier: str | None = None,
               company_id: str | None = None, **params: Any) -> OrderDraft:
         return OrderDraft(
-            company_id=company_id or self.company.id, service=service, link=link,
+            company_id=company_id or self.company.id, service=service,
+            link=link or self.link_for(service),
             quantity=quantity, invoice_multiplier=Decimal(multiplier) if multiplier else None,
             params=OrderParams(**params),
         )
+
+    def link_for(self, service: int) -> str:
+        """A link of the service's network (`instagram.com/client` for Instagram)."""
+        known = self.panel.catalog.get(service)
+        hosts = NETWORK_HOSTS.get(known.network if known else "", ("client-site.example.org",))
+        return f"{hosts[0]}/client"
 
     def service_where(self, **flags: Any) -> Service:
         """A Default service of the panel's catalog with these refill/cancel flags."""

@@ -77,6 +77,7 @@ class Traffic:
         listing = probe.http.get("/api-integrations/services").json()
         self.services = [s["service"] for n in listing["networks"] for s in n["services"]
                          if s["refill"] and s["cancel"] and s["type"] == "Default"
+                         and s["network"] == "Instagram"
                          and s["min"] <= 100 <= s["max"]][:20]
         workers = [threading.Thread(target=self._loop, args=(i, deadline), daemon=True)
                    for i in range(threads)]

@@ -48,9 +48,20 @@ def sign_up_and_in(page: Any, base: str) -> None:
     page.get_by_label("Password").fill(ADMIN["password"])
     page.get_by_role("button", name="Create administrator").click()
     assert "/login" in page.url and "administrator account is ready" in page.content()
-    page.get_by_label("Email").fill(ADMIN["email"])
-    page.get_by_label("Password").fill(ADMIN["password"])
-    page.get_by_role("button", name="Sign in").click()
+    # Signed in with the keyboard alone: skip link, then the fields in order, then Enter.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for _ in range(3):  # past the brand link to the first field
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "f-email":
+            break
+    assert page.evaluate("document.activeElement.id") == "f-email"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # the focus is visible
+    page.keyboard.type(ADMIN["email"])
+    page.keyboard.press("Tab")
+    page.keyboard.type(ADMIN["password"])
+    page.keyboard.press("Enter")
     page.wait_for_url(base + "/")
     assert page.get_by_role("heading", name="Dashboard").is_visible()
 

@@ -41,7 +41,8 @@ def test_argon2id_hashes_verify_and_flag_weaker_profiles() -> None:
 
 def claims(**changes: object) -> AccessClaims:
     values: dict[str, object] = {"sub": "user-1", "issued_at": T0,
-                                 "expires_at": T0 + timedelta(minutes=15), "jti": "j-1"}
+                                 "expires_at": T0 + timedelta(minutes=15), "jti": "j-1",
+                                 "sid": "family-1"}
     values.update(changes)
     return AccessClaims(**values)  # type: ignore[arg-type]
 
@@ -87,11 +88,12 @@ def test_smtp_mailer_delivers_plain_text() -> None:
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_smtp_mailer_logs_in_when_a_user_is_set() -> None:
     with MailCatcher(user="mailer", password="pw-123") as smtp:
-        SmtpMailer("127.0.0.1", smtp.port, "a@b.io", user="mailer", password="pw-123").send(MAIL)
+        SmtpMailer("127.0.0.1", smtp.port, "a@b.io", user="mailer", password="pw-123",
+                   tls="none").send(MAIL)
         assert smtp.logins == ["mailer"] and len(smtp.messages) == 1
         with capture_logs() as logs, pytest.raises(MailNotSent):
             SmtpMailer("127.0.0.1", smtp.port, "a@b.io", user="mailer",
-                       password="wrong").send(MAIL)
+                       password="wrong", tls="none").send(MAIL)
     assert logs[0]["event"] == "mail_failed"
 
 

@@ -157,3 +157,30 @@ def test_a_reset_token_is_consumed_once_and_not_after_expiry(auth_uow: Factory) 
         uow.commit()
     with auth_uow() as uow:
         assert uow.reset_tokens.by_hash(reset(1).token_hash) == reset(1, used_at=T0)
+
+
+def test_a_family_is_live_until_any_of_its_tokens_is_revoked(auth_uow: Factory) -> None:
+    spent = T0 + timedelta(minutes=1)
+    stored(auth_uow, admin(), refresh(1, used_at=spent), refresh(2), refresh(3, family="fam-2"))
+    with auth_uow() as uow:
+        assert uow.refresh_tokens.family_live("fam-1", admin().id)  # spending is no revoking
+        assert not uow.refresh_tokens.family_live("fam-1", "someone-else")
+        assert not uow.refresh_tokens.family_live("no-such-family", admin().id)
+    with auth_uow() as uow:  # one revoked token ends the family, even if a successor came
+        uow.refresh_tokens.add(refresh(4, family="fam-2", revoked_at=spent))
+        uow.refresh_tokens.add(refresh(5, family="fam-2"))
+        uow.commit()
+    with auth_uow() as uow:
+        assert not uow.refresh_tokens.family_live("fam-2", admin().id)
+        assert uow.refresh_tokens.family_live("fam-1", admin().id)
+
+
+def test_revoking_all_but_one_family(auth_uow: Factory) -> None:
+    stored(auth_uow, admin(), refresh(1), refresh(2), refresh(3, family="fam-2"))
+    at = T0 + timedelta(minutes=2)
+    with auth_uow() as uow:
+        assert uow.refresh_tokens.revoke_all_for_user(admin().id, at, keep_family="fam-2") == 2
+        uow.commit()
+    with auth_uow() as uow:
+        assert not uow.refresh_tokens.family_live("fam-1", admin().id)
+        assert uow.refresh_tokens.family_live("fam-2", admin().id)

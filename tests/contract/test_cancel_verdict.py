@@ -1,8 +1,7 @@
-"""Found by the soak: a cancel the panel accepted made the order `canceled` for good, and
-when the panel later ended it Partial (it had delivered some), the order stayed canceled
-and its invoice billed nothing for what was delivered and paid for (likewise when the
-panel completed the order before processing the cancel). The panel's verdict now wins
-(SQLite and PostgreSQL)."""
+"""A cancel the panel accepts makes the order `canceling`, never `canceled` at once
+(issue 11: it read canceled and billed nothing before the panel said so). The panel's
+verdict decides: Partial bills what was delivered, Completed everything, Canceled nothing;
+open answers meanwhile keep it canceling (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -23,7 +22,12 @@ def test_a_canceled_order_that_the_panel_ends_partial_bills_what_was_delivered(
     placed = place_order(world.ports, world.draft(quantity=100, service=service), key=None)
     api_id = placed.order.api_order_id
     assert api_id is not None
-    assert tracking.cancel_order(world.ports, api_id).status is OrderStatus.CANCELED
+    canceling = tracking.cancel_order(world.ports, api_id)
+    assert canceling.status is OrderStatus.CANCELING and canceling.completed_at is None
+    assert world.invoice_of(canceling.id) == placed.invoice  # untouched until the verdict
+    world.panel.set_status(api_id, "In progress")  # not decided yet: nothing moves
+    still = tracking.sync_order(world.ports, api_id)
+    assert still.status is OrderStatus.CANCELING and still.provider_status == "In progress"
     world.panel.set_status(api_id, "Partial", remains=30)
     synced = tracking.sync_order(world.ports, api_id)
     assert synced.status is OrderStatus.PARTIAL and synced.remains == 30
@@ -69,7 +73,8 @@ def test_the_worker_follows_a_cancel_until_the_panel_s_verdict(uow_factory: Any)
     assert api_id is not None
     tracking.cancel_order(world.ports, api_id)
     deps = SyncDeps(orders=world.ports, claims=world.uow)
-    assert sync_pass(deps) == 1  # still open at the panel: asked, nothing changes
+    assert sync_pass(deps) == 1  # still open at the panel: asked, still canceling
+    assert world.orders()[0].status is OrderStatus.CANCELING
     assert world.panel.calls["statuses"] == 1
     world.clock.advance(minutes=1)
     world.panel.set_status(api_id, "Canceled", remains=100)

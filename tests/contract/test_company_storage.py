@@ -25,8 +25,10 @@ def ports(uow_factory) -> CompanyPorts:  # type: ignore[no-untyped-def]
 def test_a_company_round_trips_exactly(ports: CompanyPorts) -> None:
     details = CompanyDetails(name="Café Ünïcode", email="a@b.in", phone="+919876543210",
                              address="4 Park St", gstin="19ABCDE1234F1Z5", state_code="19",
-                             notes="VIP", default_invoice_multiplier=Decimal("7.2500"))
-    created = service.create_company(ports, details, "10.0.0.1")
+                             notes="VIP")
+    made = service.create_company(ports, details, "10.0.0.1")
+    created = service.update_company(ports, made.id,
+                                     {"default_invoice_multiplier": Decimal("7.2500")})
     stored = service.get_company(ports, created.id)
     assert stored == created and stored.details.default_invoice_multiplier == Decimal("7.25")
 

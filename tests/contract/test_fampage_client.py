@@ -73,6 +73,7 @@ def fault(sim: Simulator, spec: str) -> None:
 def _prime_refill(sim: Simulator, client: FampageClient) -> None:
     order_id = client.add(AddRequest(service=_refillable(client), link="https://x.y/z",
                                      quantity=1000))
+    sim.state.set_status(order_id, "Completed", remains=0)  # refills follow a finished order
     client.refill(order_id)
     sim.state.calls.clear()
 

@@ -189,6 +189,7 @@ def test_refills_progress_and_a_late_cancel_ends_partial() -> None:
                and s.min <= 1000 <= s.max)
     order_id = client.add(AddRequest(service=svc.service_id, link="https://x.y/p",
                                      quantity=1000))
+    sim.state.set_status(order_id, "Completed", remains=0)  # refills follow a finished order
     refill_id = client.refill(order_id)
     seen = [client.refill_status(refill_id)]
     for seconds in (120, 300):

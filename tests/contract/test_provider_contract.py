@@ -140,9 +140,14 @@ def test_statuses_report_unknown_ids_one_by_one(panel: Harness) -> None:
 def test_refill_only_where_the_service_allows_it(panel: Harness) -> None:
     provider = panel.provider
     allowed = _add(provider, _service(provider, refill=True))
+    with pytest.raises(ProviderRejected, match=rules.REFILL_NOT_DONE):
+        provider.refill(allowed)  # still running: nothing to refill yet
+    panel.finish()
     refill_id = provider.refill(allowed)
     assert isinstance(refill_id, str) and refill_id
     assert provider.refill_status(refill_id) == "Pending"
+    with pytest.raises(ProviderRejected, match=rules.REFILL_PENDING):
+        provider.refill(allowed)  # one at a time
     denied = _add(provider, _service(provider, refill=False))
     with pytest.raises(ProviderRejected, match=rules.REFILL_DISABLED):
         provider.refill(denied)

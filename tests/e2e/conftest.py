@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -10,12 +11,26 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-E2E_SECRET = "e2e-" + "s" * 44
+# Random-looking: production refuses secrets of low entropy.
+E2E_SECRET = "e2e-Qm7vX2pL9sKd4RtY8wZc1NfH6jB3gT5uEaV0oIyMxWq"
+# What the e2e admin helpers send as X-Bootstrap-Token (servers that need it set it).
+E2E_BOOTSTRAP = "e2e-bootstrap-Hq3Lr8Vw2Zt6Nc1Pj5Kd9Bs4"
 ServerFactory = Callable[..., str]
+
+
+def log_lines(output: str) -> list[dict[str, Any]]:
+    """Every line a process wrote, each parsed as the JSON object it must be."""
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def round_done(output: str) -> dict[str, Any]:
+    """The `worker --once` line reporting its round (`synced`: orders brought current)."""
+    return next(e for e in log_lines(output) if e["event"] == "worker_round_done")
 
 
 def free_port() -> int:
@@ -53,12 +68,13 @@ def live_server(tmp_path: Path) -> Iterator[ServerFactory]:
     """Factory: `live_server(**env)` starts gunicorn with that env and returns its base URL.
 
     Defaults: a fresh SQLite file in tmp_path, APP_ENV=test, a fixed JWT_SECRET,
-    WEB_CONCURRENCY=2 and cheap password hashing; keyword arguments override or add
-    variables (e.g. SMTP_HOST="127.0.0.1"). Every server is terminated after the test.
+    WEB_CONCURRENCY=2, cheap password hashing and SYNC_IN_SERVE=off; keyword arguments
+    override or add variables (e.g. SMTP_HOST="127.0.0.1"), `unset` names variables to
+    leave out entirely. Every server is terminated after the test.
     """
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(timeout: float = 30, **env: str) -> str:
+    def start(timeout: float = 30, unset: tuple[str, ...] = (), **env: str) -> str:
         port = free_port()
         n = len(started)
         values = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "FAMPAGE_"))}
@@ -66,8 +82,12 @@ def live_server(tmp_path: Path) -> Iterator[ServerFactory]:
             "DATABASE_URL": f"sqlite:///{tmp_path / f'e2e{n}.db'}",
             "APP_ENV": "test", "JWT_SECRET": E2E_SECRET, "WEB_CONCURRENCY": "2",
             "PASSWORD_HASH_PROFILE": "fast", "PORT": str(port), "LOG_LEVEL": "WARNING",
+            # Tests that run `worker` or watch statuses move by hand want serve still.
+            "SYNC_IN_SERVE": "off",
         })
         values.update(env)
+        for name in unset:  # the service's own default, as in the README's quick start
+            values.pop(name, None)
         log = tmp_path / f"server{n}.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
@@ -83,3 +103,20 @@ def live_server(tmp_path: Path) -> Iterator[ServerFactory]:
     yield start
     for proc in started:
         _stop(proc)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Server environment for each backend: {} (the fixture's SQLite file) or a private
+    PostgreSQL database's DATABASE_URL."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    from tests.e2e.panel import private_postgres
+
+    with private_postgres() as url:
+        if url is None:
+            from tests.conftest import _postgres_unavailable
+
+            _postgres_unavailable("no PostgreSQL server answers")
+        yield {"DATABASE_URL": str(url)}

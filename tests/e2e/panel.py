@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import DEFAULT_PG
-from tests.e2e.conftest import E2E_SECRET, free_port
+from tests.e2e.conftest import E2E_BOOTSTRAP, E2E_SECRET, free_port
 from tests.e2e.conftest import _stop as stop
 from tests.e2e.conftest import _wait_ready as wait_ready
 
@@ -84,7 +84,8 @@ def running_panel(key: str, **options: Any) -> Iterator[Panel]:
 def admin_client(base_url: str, timeout: float = 30) -> httpx.Client:
     """Registers the admin (if none yet), logs in, returns a client sending the token."""
     api = httpx.Client(base_url=f"{base_url}/api/v1", timeout=timeout)
-    api.post("/auth/register", json={**ADMIN, "name": "Ops"})
+    api.post("/auth/register", json={**ADMIN, "name": "Ops"},
+             headers={"X-Bootstrap-Token": E2E_BOOTSTRAP})
     login = api.post("/auth/login", json=ADMIN)
     login.raise_for_status()
     api.headers["Authorization"] = f"Bearer {login.json()['accessToken']}"
@@ -126,7 +127,7 @@ def serving(directory: Path, timeout: float = 60, **env: str) -> Iterator[Server
     values.update({
         "DATABASE_URL": f"sqlite:///{directory / 'serving.db'}", "APP_ENV": "test",
         "JWT_SECRET": E2E_SECRET, "WEB_CONCURRENCY": "2", "PASSWORD_HASH_PROFILE": "fast",
-        "PORT": str(port), "LOG_LEVEL": "WARNING", **env,
+        "PORT": str(port), "LOG_LEVEL": "WARNING", "SYNC_IN_SERVE": "off", **env,
     })
     log = directory / f"serving-{port}.log"
     with log.open("wb") as out:

@@ -39,11 +39,14 @@ def test_register_to_reset_and_back(live_server: Callable[..., str]) -> None:
             me = api.get("/me", headers=auth)
             assert me.json()["user"]["email"] == EMAIL and me.json()["user"]["role"] == (
                 "SUPER_ADMIN")
+            other = api.post("/login", json={"email": EMAIL, "password": FIRST}).json()
             changed = api.post("/change-password", headers=auth,
                                json={"currentPassword": FIRST, "newPassword": SECOND})
             assert changed.status_code == 204
-            assert api.post("/refresh-token", json={
-                "refreshToken": rotated.json()["refreshToken"]}).status_code == 401
+            assert api.post("/refresh-token", json={  # the other session ended
+                "refreshToken": other["refreshToken"]}).status_code == 401
+            assert api.post("/refresh-token", json={  # this one goes on
+                "refreshToken": rotated.json()["refreshToken"]}).status_code == 200
             assert api.post("/forgot-password", json={"email": EMAIL}).status_code == 202
             token = _reset_token(smtp)
             reset = api.post("/reset-password", json={"token": token, "newPassword": THIRD})

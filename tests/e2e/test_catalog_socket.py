@@ -5,8 +5,6 @@ same listing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.e2e.conftest import ServerFactory
@@ -15,7 +13,6 @@ from tests.e2e.panel import (
     admin_client,
     new_company,
     order_body,
-    private_postgres,
     running_panel,
 )
 
@@ -23,22 +20,11 @@ pytestmark = pytest.mark.e2e
 KEY = "catalog-e2e-panel-key-7c21"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    if request.param == "sqlite":
-        yield {}
-        return
-    with private_postgres() as url:
-        if url is None:
-            pytest.skip("no PostgreSQL server")
-        yield {"DATABASE_URL": url}
-
-
 def test_two_workers_serve_one_catalog_and_keep_serving_it_with_the_panel_down(
-        live_server: ServerFactory, database: dict[str, str]) -> None:
+        live_server: ServerFactory, db_env: dict[str, str]) -> None:
     with running_panel(KEY) as panel:
         base = live_server(WEB_CONCURRENCY="2", FAMPAGE_API_KEY=KEY,
-                           FAMPAGE_BASE_URL=panel.url, FAMPAGE_TIMEOUT="2s", **database)
+                           FAMPAGE_BASE_URL=panel.url, FAMPAGE_TIMEOUT="2s", **db_env)
         api = admin_client(base)
         company = new_company(api)
         assert api.get("/api-integrations/services").status_code == 200

@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 from dependency_injector import providers
 from falcon import testing
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -108,6 +110,51 @@ def test_every_operation_against_its_documentation(case: schemathesis.Case,
     if response.status_code == 401:
         STATS["unauthorized"][case.operation.label] += 1
     case.validate_response(response, checks=CHECKS)
+
+
+DATE_FILTERS = [("/api/v1/orders", "from"), ("/api/v1/orders", "to"),
+                ("/api/v1/invoices", "from"), ("/api/v1/invoices", "to"),
+                ("/api/v1/analytics", "from"), ("/api/v1/analytics/stats", "to")]
+
+
+@given(year=st.integers(1, 9999), offset=st.integers(-14, 14), bare=st.booleans(),
+       target=st.sampled_from(DATE_FILTERS))
+@settings(max_examples=max(EXAMPLES * 10, 20), deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_date_filters_of_any_year(fuzz_target: dict[str, Any], year: int, offset: int,
+                                  bare: bool, target: tuple[str, str]) -> None:
+    """Issue 12: any year in a filter is 200 inside 1970..2100, else 422 naming it."""
+    value = f"{year:04d}-01-01" if bare else f"{year:04d}-01-01T00:00:00{offset:+03d}:00"
+    path, param = target
+    answer = httpx.get(f"{fuzz_target['base']}{path}", params={param: value}, timeout=60,
+                       headers={"Authorization": fuzz_target["auth"]})
+    if 1970 <= year <= 2100:
+        assert answer.status_code == 200, (value, answer.text[:300])
+    else:
+        assert answer.status_code == 422, (value, answer.text[:300])
+        assert [e["field"] for e in answer.json()["errors"]] == [param]
+
+
+@given(depth=st.integers(1, 3000), content_type=st.sampled_from(
+    ["application/json", "application/json; charset=utf-8", "text/plain",
+     "application/x-www-form-urlencoded", "application/xml"]),
+    opener=st.sampled_from(["[", '{"a": ']))
+@settings(max_examples=max(EXAMPLES * 10, 20), deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_bodies_of_any_depth_and_type(fuzz_target: dict[str, Any], depth: int,
+                                      content_type: str, opener: str) -> None:
+    """Issue 12: never a 5xx; 415 unless JSON, 400 past 32 levels, else validation."""
+    closer = "]" if opener == "[" else "}"
+    body = '{"companyId": ' + opener * depth + "1" + closer * depth + "}"
+    answer = httpx.post(f"{fuzz_target['base']}/api/v1/orders", content=body, timeout=60,
+                        headers={"Authorization": fuzz_target["auth"],
+                                 "Content-Type": content_type})
+    if not content_type.startswith("application/json"):
+        assert answer.status_code == 415, answer.text[:200]
+    elif depth + 1 > 32:
+        assert answer.status_code == 400 and answer.json()["code"] == "json_too_deep"
+    else:
+        assert answer.status_code == 422, answer.text[:200]
 
 
 def test_the_run_was_big_enough(fuzz_target: dict[str, Any]) -> None:

@@ -14,13 +14,16 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.conftest import E2E_BOOTSTRAP
 from tests.e2e.panel import Panel, admin_client, new_company, order_body, running_panel
 from tests.smtp_server import MailCatcher
+from tests.tls_cert import self_signed
 
 pytestmark = pytest.mark.e2e
 KEY = "FPK-h7-secret-7c1d2e3f4a5b6c7d8e9f"
 PRODUCTION = {"APP_ENV": "production", "PASSWORD_HASH_PROFILE": "strong",
-              "FAMPAGE_API_KEY": KEY, "FAMPAGE_TIMEOUT": "2s"}
+              "FAMPAGE_API_KEY": KEY, "FAMPAGE_TIMEOUT": "2s", "METRICS_TOKEN": "m" * 32,
+              "ADMIN_BOOTSTRAP_TOKEN": E2E_BOOTSTRAP}
 LEAKS = re.compile(r"traceback|sqlalchemy|sqlite|psycopg|select |insert into|"
                    r"\.py\"?, line|File \"", re.I)
 
@@ -141,7 +144,8 @@ def _secret_scenario(base: str, panel: Panel, smtp: MailCatcher) -> list[httpx.R
             "response": [lambda r: (r.read(), seen.append(r))]}) as api:
         email = "owner@agency.test"
         api.post("/auth/register", json={"email": email, "password": s["admin password"],
-                                         "name": "Owner"})
+                                         "name": "Owner"},
+                 headers={"X-Bootstrap-Token": E2E_BOOTSTRAP})
         api.post("/auth/login", json={"email": email, "password": s["wrong password"]})
         api.post("/auth/login", json={"email": email, "password": s["admin password"],
                                       "extra": s["admin password"]})
@@ -181,11 +185,13 @@ def _secret_scenario(base: str, panel: Panel, smtp: MailCatcher) -> list[httpx.R
 def test_secrets_never_reach_logs_rows_or_responses(live_server: Callable[..., str],
                                                     panel: Panel, tmp_path: Path) -> None:
     db = tmp_path / "secrets.db"
-    with MailCatcher(user="mailer", password=SECRETS["smtp password"]) as smtp:
+    cert = self_signed(tmp_path / "tls")  # production mails only over TLS
+    with MailCatcher(user="mailer", password=SECRETS["smtp password"], tls="starttls",
+                     cert=cert) as smtp:
         base = live_server(
             DATABASE_URL=f"sqlite:///{db}", FAMPAGE_BASE_URL=panel.url, LOG_LEVEL="DEBUG",
             SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port), SMTP_USER="mailer",
-            SMTP_PASS=SECRETS["smtp password"], **PRODUCTION)
+            SMTP_PASS=SECRETS["smtp password"], SSL_CERT_FILE=str(cert.cert), **PRODUCTION)
         seen = _secret_scenario(base, panel, smtp)
     statuses = {r.status_code for r in seen}
     assert {200, 201, 204, 401, 422, 502, 504} <= statuses, statuses  # the scenario ran
@@ -200,3 +206,27 @@ def test_secrets_never_reach_logs_rows_or_responses(live_server: Callable[..., s
     for what, secret in SECRETS.items():
         for where, text in places.items():
             assert secret not in text, f"the {what} leaked into the {where}"
+
+
+def test_no_anonymous_price_and_no_wrong_network_over_the_socket(
+        live_server: Callable[..., str], panel: Panel) -> None:
+    """Issue 11 against gunicorn and the simulator over real sockets: a price sent to the
+    public company route, or a link of another network, is 422 and the panel is never
+    asked to place anything."""
+    base = live_server(FAMPAGE_BASE_URL=panel.url, FAMPAGE_API_KEY=KEY)
+    for extra in ({"defaultInvoiceMultiplier": "0.0001"},
+                  {"default_invoice_multiplier": "0.0001"}):
+        refused = _post(f"{base}/api/v1/companies", {"name": "X", **extra})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"] == [{"field": next(iter(extra)),
+                                             "message": "unknown field"}]
+    api = admin_client(base)
+    assert api.get("/companies").json()["total"] == 0
+    company = new_company(api)
+    for link in ("youtube.com/watch?v=abc", "https://youtu.be/abc", "vm.tiktok.com/x",
+                 "http://127.0.0.1/x", "http://localhost/x"):
+        wrong = api.post("/api-integrations/orders", json=order_body(company, link=link))
+        assert wrong.status_code == 422, wrong.text
+        assert wrong.json()["errors"][0]["field"] == "link"
+    assert panel.calls().get("add", 0) == 0
+    assert api.get("/orders").json()["total"] == 0

@@ -17,7 +17,7 @@ from social_scale_adapters.fampage.simulator import create_simulator
 from social_scale_adapters.fampage.simulator.server import SimulatorServer
 
 from tests.e2e.conftest import ServerFactory
-from tests.e2e.panel import admin_client, new_company, private_postgres
+from tests.e2e.panel import admin_client, new_company
 
 pytestmark = pytest.mark.e2e
 KEY = "concurrency-e2e-panel-key-31"
@@ -45,24 +45,13 @@ def wait_for_adds(state: Any, count: int) -> int:
     return arrived
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    """Nothing (live_server's SQLite file) or a private PostgreSQL database."""
-    if request.param == "sqlite":
-        yield {}
-        return
-    with private_postgres() as url:
-        if url is None:
-            pytest.skip("no PostgreSQL server")
-        yield {"DATABASE_URL": url}
-
 
 def test_placements_waiting_on_the_panel_run_side_by_side(
-        live_server: ServerFactory, slow_panel: Any, database: dict[str, str]) -> None:
+        live_server: ServerFactory, slow_panel: Any, db_env: dict[str, str]) -> None:
     # One worker with as many threads as clients: with fewer (the old fixed 4) the last
     # two placements would wait for a free thread, behind the ones the panel holds.
     base = live_server(WEB_CONCURRENCY="1", WEB_THREADS=str(CLIENTS),
-                       FAMPAGE_API_KEY=KEY, FAMPAGE_BASE_URL=slow_panel.url, **database)
+                       FAMPAGE_API_KEY=KEY, FAMPAGE_BASE_URL=slow_panel.url, **db_env)
     api = admin_client(base)
     company = new_company(api, "Client")
     services = api.get("/api-integrations/services?network=Instagram"

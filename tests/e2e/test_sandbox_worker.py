@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import E2E_SECRET, ServerFactory
+from tests.e2e.conftest import E2E_SECRET, ServerFactory, round_done
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"email": "op@sandbox.example", "password": "a long enough pass"}
@@ -39,7 +39,7 @@ def test_worker_reaches_the_sandbox_panel_of_serve(
 
     done = _worker(tmp_path, f"sqlite:///{tmp_path / 'e2e0.db'}")
     assert done.returncode == 0, done.stderr
-    assert "synced 1 open orders" in done.stdout
+    assert round_done(done.stdout)["synced"] == 1
     synced = httpx.get(f"{api}/orders/{placed['id']}", headers=headers).json()
     order = synced.get("order", synced)
     # A private simulator would not know the order ("Incorrect order ID"): no status.

@@ -99,8 +99,18 @@ class InMemoryRefreshTokenRepository:
     def revoke_family(self, family_id: str, at: datetime) -> int:
         return self._revoke("family_id", family_id, at)
 
-    def revoke_all_for_user(self, user_id: str, at: datetime) -> int:
-        return self._revoke("user_id", user_id, at)
+    def revoke_all_for_user(self, user_id: str, at: datetime,
+                            keep_family: str | None = None) -> int:
+        hits = [t for t in self._tokens.values() if t.user_id == user_id
+                and t.revoked_at is None and t.family_id != keep_family]
+        for token in hits:
+            self._tokens[token.id] = evolve(token, revoked_at=at)
+        return len(hits)
+
+    def family_live(self, family_id: str, user_id: str) -> bool:
+        family = [t for t in self._tokens.values() if t.family_id == family_id]
+        return bool(family) and all(t.revoked_at is None and t.user_id == user_id
+                                    for t in family)
 
 
 class InMemoryResetTokenRepository:

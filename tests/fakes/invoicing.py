@@ -144,6 +144,9 @@ class _Sources:
     def order(self, order_id: str) -> OrderForInvoice | None:
         return self._s.orders.get(order_id)
 
+    def company_exists(self, company_id: str) -> bool:
+        return any(o.company_id == company_id for o in self._s.orders.values())
+
 
 class InMemoryInvoicingUow:
     """One unit of work over a working copy of the store, published on `commit()`."""

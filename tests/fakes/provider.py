@@ -27,6 +27,7 @@ from attrs import define, field
 from social_scale_adapters.fampage import rules
 from social_scale_adapters.fampage.catalog import catalog_services
 from social_scale_core.errors import ProviderError, ProviderRejected
+from social_scale_core.orders.model import refill_is_final
 from social_scale_core.provider import (
     AddRequest,
     Balance,
@@ -243,8 +244,11 @@ class InMemoryProvider:
                 raise ProviderRejected(rules.INCORRECT_ORDER)
             if not order.service.refill:
                 raise ProviderRejected(rules.REFILL_DISABLED)
-            if status_from_panel(order.status) in (OrderStatus.CANCELED, OrderStatus.FAILED):
-                raise ProviderRejected(rules.REFILL_NOT_NOW)
+            if status_from_panel(order.status) not in (OrderStatus.COMPLETED,
+                                                       OrderStatus.PARTIAL):
+                raise ProviderRejected(rules.REFILL_NOT_DONE)
+            if any(not refill_is_final(self.refills[r]) for r in order.refills):
+                raise ProviderRejected(rules.REFILL_PENDING)
             refill_id = str(len(self.refills) + 1)
             self.refills[refill_id] = "Pending"
             order.refills.append(refill_id)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from dependency_injector import providers
 from falcon import testing
+from social_scale_core.auth.sessions import run_inline
 from social_scale_http.app import SocialScaleApp, create_app
 from social_scale_http.container import Container
 from social_scale_http.settings import Settings
@@ -38,6 +39,9 @@ def make_container(
             db_url = f"sqlite:///{path}"
         container = Container()
         container.settings.override(providers.Object(make_settings(db_url, **overrides)))
+        # Forgot-password hands its work to a thread pool; here it runs at once, so that
+        # tests can read the mail right after the answer (e2e tests use the real pool).
+        container.auth_tasks.override(providers.Object(run_inline))
         made.append(container)
         return container
 

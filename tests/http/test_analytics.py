@@ -58,13 +58,14 @@ def test_one_company_history_sums_credited_and_void_orders(
                                headers=seeded).json
     assert body["total"] == 2
     assert body["summary"]["money"] == [{"currency": "INR", "realCost": "9.2500",
-                                         "revenue": "64.0000", "profit": "54.7500",
+                                         "revenue": "64.00", "profit": "54.75",
                                          "margin": "85.55"}]
     canceled, done = body["items"]
     assert (canceled["realCost"], canceled["revenue"], canceled["invoiceStatus"]) == (
-        "0.0000", "0.0000", "void")
-    assert (done["realCost"], done["revenue"], done["profit"]) == ("9.2500", "64.0000",
-                                                                   "54.7500")
+        "0.0000", "0.00", "void")
+    # Invoiced money (revenue, profit) to the cent; panel money at the panel's precision.
+    assert (done["realCost"], done["revenue"], done["profit"]) == ("9.2500", "64.00",
+                                                                   "54.75")
 
 
 @pytest.mark.parametrize("spelling", ["instagram.com/alpha", "HTTP://Instagram.com/alpha",
@@ -121,7 +122,7 @@ def test_csv_exports_carry_the_same_figures(client: testing.TestClient,
                                             seeded: dict[str, str]) -> None:
     rows = _csv(client.simulate_get("/api/v1/analytics?format=csv", headers=seeded))
     assert [(r["companyId"], r["currency"], r["profit"]) for r in rows] == [
-        (A, "INR", "54.7500"), (B, "USD", "-7.5000")]
+        (A, "INR", "54.75"), (B, "USD", "-7.50")]
     accept = {**seeded, "Accept": "text/csv"}
     stats = _csv(client.simulate_get("/api/v1/analytics/stats", headers=accept))
     assert {(r["dimension"], r["key"], r["currency"]) for r in stats} >= {
@@ -132,7 +133,7 @@ def test_csv_exports_carry_the_same_figures(client: testing.TestClient,
     assert history[0]["link"] == "https://www.instagram.com/alpha/"
     target = _csv(client.simulate_get("/api/v1/analytics/target/tiktok.com%2F%40beta",
                                       headers=accept))
-    assert [(r["currency"], r["revenue"]) for r in target] == [("USD", "3.0000")]
+    assert [(r["currency"], r["revenue"]) for r in target] == [("USD", "3.00")]
 
 
 def test_json_is_the_default_even_when_csv_is_acceptable(

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from social_scale_core.money import round_cents
 from sqlalchemy import Engine
 
 from tests.analytics_data import (
@@ -36,6 +37,9 @@ def got(fig: dict[str, Any]) -> Expected:
         for m in fig["money"]
     }
     assert [m["currency"] for m in fig["money"]] == sorted(money)
+    for m in fig["money"]:  # invoiced money to the cent; the panel's cost at its precision
+        assert all(len(m[k].split(".")[1]) == 2 for k in ("revenue", "profit")), m
+        assert len(m["realCost"].split(".")[1]) >= 4, m
     return fig["orders"], fig["quantity"], money
 
 
@@ -105,7 +109,7 @@ def check_history(body: dict[str, Any], oracle: Oracle, mine: list[Any]) -> None
         assert item["quantity"] == o.units
         same = o.bill is None or o.bill.currency == o.currency
         assert (Decimal(item["profit"]) if item["profit"] is not None else None) == (
-            revenue - o.real_cost() if same else None)
+            round_cents(revenue - o.real_cost()) if same else None)
 
 
 @settings(max_examples=25, deadline=None,

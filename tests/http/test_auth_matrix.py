@@ -35,8 +35,10 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/assets/{name}"),
-    ("GET", "/metrics"),  # Prometheus (issue 6); guarded by METRICS_TOKEN when that is set
 }
+# Prometheus (issue 6): not behind the bearer auth of the API, but behind its own
+# METRICS_TOKEN, which production cannot start without (see test_metrics_needs_its_token).
+OWN_TOKEN = {("GET", "/metrics")}
 # Plausible path values: an integer for `int` converters, a well-formed UUID otherwise.
 SAMPLE_ID = "3f2b8c1e-9d4a-4c6b-8e2f-1a2b3c4d5e6f"
 
@@ -103,8 +105,54 @@ BAD_TOKENS: dict[str, BadToken] = {
     "refresh_as_access": lambda s: s["refreshToken"],
     "refresh_typed_jwt": lambda s: jwt.encode(_claims(s["user"]["id"], typ="refresh"),
                                               TEST_SECRET, algorithm="HS256"),
-    "unknown_user": lambda s: jwt.encode(_claims(str(uuid.uuid4())), TEST_SECRET,
+    "unknown_user": lambda s: jwt.encode(_claims(str(uuid.uuid4()), sid=_sid(s)), TEST_SECRET,
                                          algorithm="HS256"),
+    "no_session_claim": lambda s: jwt.encode(_claims(s["user"]["id"]), TEST_SECRET,
+                                             algorithm="HS256"),
+    "unknown_session": lambda s: jwt.encode(_claims(s["user"]["id"], sid=str(uuid.uuid4())),
+                                            TEST_SECRET, algorithm="HS256"),
+}
+
+
+def _sid(session: dict[str, Any]) -> str:
+    claims = jwt.decode(session["accessToken"], options={"verify_signature": False})
+    return str(claims["sid"])
+
+
+def _logged_out(client: testing.TestClient, creds: dict[str, str]) -> str:
+    s = login(client, creds)
+    result = client.simulate_post("/api/v1/auth/logout", json={"refreshToken": s["refreshToken"]},
+                                  headers={"Authorization": f"Bearer {s['accessToken']}"})
+    assert result.status_code == 204
+    return str(s["accessToken"])
+
+
+def _reused(client: testing.TestClient, creds: dict[str, str]) -> str:
+    s = login(client, creds)
+    body = {"refreshToken": s["refreshToken"]}
+    assert client.simulate_post("/api/v1/auth/refresh-token", json=body).status_code == 200
+    assert client.simulate_post("/api/v1/auth/refresh-token", json=body).status_code == 401
+    return str(s["accessToken"])
+
+
+def _other_session_after_password_change(client: testing.TestClient,
+                                         creds: dict[str, str]) -> str:
+    other, this = login(client, creds), login(client, creds)
+    new = "a brand new passphrase 41"
+    result = client.simulate_post(
+        "/api/v1/auth/change-password", json={"currentPassword": creds["password"],
+                                              "newPassword": new},
+        headers={"Authorization": f"Bearer {this['accessToken']}"})
+    assert result.status_code == 204
+    creds["password"] = new
+    return str(other["accessToken"])
+
+
+# Tokens that were genuine until their session ended: each must be 401 on every route.
+REVOKED: dict[str, Callable[[testing.TestClient, dict[str, str]], str]] = {
+    "after_logout": _logged_out,
+    "after_refresh_reuse": _reused,
+    "after_password_change": _other_session_after_password_change,
 }
 
 
@@ -117,7 +165,25 @@ def session(client: testing.TestClient, auth_headers: dict[str, str],
 
 def test_the_public_routes_are_exactly_those_of_api_md(app: SocialScaleApp) -> None:
     public = {(r.method, r.path) for r in app.api.routes if r.op.public}
-    assert public == PUBLIC
+    assert public == PUBLIC | OWN_TOKEN
+
+
+def test_metrics_needs_its_token_and_production_needs_one(
+        make_container: Callable[..., Any]) -> None:
+    from social_scale_http.app import create_app
+    from social_scale_http.settings import ConfigError
+
+    token = "m" * 32
+    guarded = testing.TestClient(create_app(make_container(metrics_token=token)))
+    for header in (None, "", "Bearer wrong", f"Basic {token}"):
+        headers = {"Authorization": header} if header is not None else {}
+        assert guarded.simulate_get("/metrics", headers=headers).status_code == 401, header
+    ok = guarded.simulate_get("/metrics", headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 200
+    with pytest.raises(ConfigError, match="METRICS_TOKEN"):
+        make_container(app_env="production", metrics_token=None, password_hash_profile="strong",
+                       jwt_secret="Zx4qT9wLm2Vb7Rk0Pn5Hs8Jd3Fg6Ya1Ce",
+                       fampage_api_key="FPK-7c1d2e3f4a5b6c7d").settings().check_production()
 
 
 def test_the_route_table_is_what_falcon_serves(app: SocialScaleApp,
@@ -146,6 +212,21 @@ def test_every_protected_route_refuses_a_bad_token(app: SocialScaleApp,
         body = assert_problem(result, 401, "invalid_token")
         assert result.headers["www-authenticate"].startswith("Bearer")
         assert "Traceback" not in json.dumps(body)
+    assert not leaks, f"{kind} token accepted by: {leaks}"
+
+
+@pytest.mark.parametrize("kind", list(REVOKED))
+def test_every_protected_route_refuses_a_revoked_session(
+        app: SocialScaleApp, client: testing.TestClient, session: dict[str, Any],
+        admin_credentials: dict[str, str], kind: str) -> None:
+    token = REVOKED[kind](client, dict(admin_credentials))
+    leaks = []
+    for route in protected(app):
+        result = call(client, route, token)
+        if result.status_code != 401:
+            leaks.append(f"{route.method} {route.path} -> {result.status_code}")
+            continue
+        assert_problem(result, 401, "invalid_token")
     assert not leaks, f"{kind} token accepted by: {leaks}"
 
 
@@ -180,6 +261,7 @@ def test_a_token_expiring_now_is_refused(app: SocialScaleApp, client: testing.Te
     route = next(r for r in protected(app) if r.path == "/api/v1/auth/me")
     assert call(client, route, token).status_code == 401
     fresh = (datetime.now(UTC) + timedelta(minutes=5)).timestamp()
-    ok = jwt.encode(_claims(session["user"]["id"], exp=int(fresh)), TEST_SECRET,
+    sid = jwt.decode(session["accessToken"], options={"verify_signature": False})["sid"]
+    ok = jwt.encode(_claims(session["user"]["id"], exp=int(fresh), sid=sid), TEST_SECRET,
                     algorithm="HS256")
     assert call(client, route, ok).status_code == 200

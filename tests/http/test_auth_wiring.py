@@ -11,7 +11,7 @@ from social_scale_http.app import create_app
 from social_scale_http.container import Container
 from social_scale_http.settings import ConfigError
 
-from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, TEST_SECRET, login, make_settings
+from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_settings
 
 
 def test_token_lifetimes_come_from_the_settings(
@@ -27,9 +27,11 @@ def test_token_lifetimes_come_from_the_settings(
 
 def test_tests_hash_cheaply_and_production_refuses_to(
         make_container: Callable[..., Container]) -> None:
-    assert make_container().password_hasher().profile == "fast"
-    settings = make_settings("sqlite://", app_env="production", fampage_api_key="k",
-                             jwt_secret=TEST_SECRET, password_hash_profile="fast")
+    assert make_container().password_hasher().inner.profile == "fast"
+    settings = make_settings("sqlite://", app_env="production",
+                             fampage_api_key="FPK-7c1d2e3f4a5b6c7d",
+                             jwt_secret="Zx4qT9wLm2Vb7Rk0Pn5Hs8Jd3Fg6Ya1Ce",
+                             metrics_token="m" * 32, password_hash_profile="fast")
     with pytest.raises(ConfigError, match="PASSWORD_HASH_PROFILE"):
         settings.check_production()
 

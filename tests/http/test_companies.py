@@ -18,12 +18,12 @@ BASE = "/api/v1/companies"
 def test_anyone_may_create_a_company(client: testing.TestClient) -> None:
     result = client.simulate_post(BASE, json={
         "name": "Client Corp", "email": "ops@client.in", "phone": "+91 98765 43210",
-        "gstin": "27ABCDE1234F1Z5", "defaultInvoiceMultiplier": "7.5",
+        "gstin": "27ABCDE1234F1Z5",
     })
     assert result.status_code == 201, result.text
     company = result.json["company"]
     assert company["stateCode"] == "27" and company["phone"] == "+919876543210"
-    assert company["defaultInvoiceMultiplier"] == "7.5" and company["createdAt"].endswith("Z")
+    assert company["defaultInvoiceMultiplier"] is None and company["createdAt"].endswith("Z")
     assert set(company) == {"id", "name", "email", "phone", "address", "gstin", "stateCode",
                             "notes", "defaultInvoiceMultiplier", "createdAt", "updatedAt"}
 

@@ -385,3 +385,47 @@ def test_the_login_throttle_holds_for_the_console_too(signed_in: Browser) -> Non
             assert "Too many attempts" in result.text and result.headers["retry-after"]
             break
     assert statuses[-1] == 429 and set(statuses[:-1]) == {401}
+
+
+NASTY_GETS = [
+    "/orders?from=2026-13-45&to=yesterday&service=99999999999999999999&sort=-%00",
+    "/orders?status=%E2%9C%93&companyId=" + "x" * 5000 + "&page=99999999",
+    "/invoices?status=overdue&from=%00&page=abc", "/invoices/%2e%2e%2fetc",
+    "/companies?search=%25%27%22%3C&page=0", "/companies/%00/edit",
+    "/orders/new?service=abc&companyId=%3Cscript%3E&network=%00&quantity=-1",
+    "/analytics?from=2026-02-30&url=%00", "/analytics?url=" + "a" * 3000,
+    "/logs?success=maybe&action=%27", "/services?network=%00&search=" + "z" * 500,
+    "/static/..%2Fsession.py", "/static/console.py", "/orders/not-an-id",
+    "/invoices/not-an-id/pdf", "/companies/nope/orders.csv", "/login?next=%00",
+]
+
+
+@pytest.mark.parametrize("path", NASTY_GETS)
+def test_odd_urls_never_give_a_server_error(signed_in: Browser, path: str) -> None:
+    result = signed_in.get(path)
+    assert result.status_code < 500, result.text[:500]
+    assert "Traceback" not in result.text
+
+
+NASTY_POSTS = [
+    ("/companies/new", {"name": "x" * 300, "defaultInvoiceMultiplier": "1e999999"}),
+    ("/companies/new", {"name": "Acme", "defaultInvoiceMultiplier": "-3"}),
+    ("/orders/new", {"service": "2124", "quantity": "99999999999999999999999",
+                     "companyId": "nope", "link": "ftp://x", "formKey": "n1"}),
+    ("/orders/new", {"service": "-1", "quantity": "1.5", "runs": "x", "formKey": "n2"}),
+    ("/orders/new/preview", {"service": "2124", "invoiceMultiplier": "NaN"}),
+    ("/orders/new/preview", {}),
+    ("/orders/sync", {"apiOrderId": ["1", "x", "9" * 30]}),
+    ("/orders/nope/resolve", {"outcome": "placed", "apiOrderId": "12"}),
+    ("/orders/nope/cancel", {}), ("/invoices/nope/status", {"status": "paid"}),
+    ("/invoices/nope/status", {"status": "overdue"}),
+    ("/account/password", {"currentPassword": "", "newPassword": "", "confirmPassword": ""}),
+]
+
+
+@pytest.mark.parametrize(("path", "data"), NASTY_POSTS)
+def test_odd_forms_never_give_a_server_error(signed_in: Browser, path: str,
+                                             data: dict[str, Any]) -> None:
+    result = signed_in.post(path, data, csrf_from="/")
+    assert result.status_code < 500, result.text[:500]
+    assert "Traceback" not in result.text

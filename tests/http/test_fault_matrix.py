@@ -121,7 +121,7 @@ class World:
         listing = self.client.simulate_get(f"{API}/services", headers=self.headers).json
         return next(s["service"] for n in listing["networks"] for s in n["services"]
                     if s["refill"] and s["cancel"] and s["type"] == "Default"
-                    and s["min"] <= 100 <= s["max"])
+                    and s["network"] == "Instagram" and s["min"] <= 100 <= s["max"])
 
     def place(self) -> testing.Result:
         return self.client.simulate_post(f"{API}/orders", headers=self.headers, json={
@@ -132,6 +132,9 @@ class World:
         if endpoint.kind == "add":
             return self.place()
         path = endpoint.path.replace("{id}", str(self.order["apiOrderId"]))
+        if endpoint.action == "refill" and self.order["id"] is not None:
+            # The panel refills only finished orders: this one is, at the panel.
+            self.sim.state.set_status(self.order["apiOrderId"], "Completed", remains=0)
         return self.client.simulate_request(endpoint.method, path, headers=self.headers)
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:

@@ -60,7 +60,7 @@ def test_create_for_an_order_prices_it_and_renders_money_as_strings(
     invoice = create(client, auth_headers, order_id)
     assert invoice["number"] == "SS/26-27/000001" and invoice["orderId"] == order_id
     assert (invoice["multiplier"], invoice["baseCost"], invoice["subtotal"],
-            invoice["taxTotal"], invoice["total"]) == ("8", "9.998", "79.98", "0.00", "79.98")
+            invoice["taxTotal"], invoice["total"]) == ("8", "9.9980", "79.98", "0.00", "79.98")
     assert invoice["status"] == "draft" and invoice["currency"] == "INR"
     assert invoice["issuedAt"] == "2026-11-24T10:51:41Z"
     assert invoice["dueAt"] == "2026-12-01T10:51:41Z" and invoice["paidAt"] is None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
+from attrs import evolve
 from social_scale_core.auth import accounts, sessions
 from social_scale_core.auth.model import Role
 from social_scale_core.auth.policy import secret_hash
@@ -117,23 +119,63 @@ def test_a_mail_failure_is_not_the_callers_problem(admin: FakeAuth) -> None:
 
 
 def test_forgot_password_is_limited_per_ip(admin: FakeAuth) -> None:
-    for _ in range(10):
-        accounts.forgot_password(admin.ports, EMAIL, IP)
+    for i in range(10):
+        accounts.forgot_password(admin.ports, f"u{i}@agency.in", IP)
     with pytest.raises(RateLimited):
         accounts.forgot_password(admin.ports, EMAIL, IP)
-    assert len(admin.mailer.sent) == 10
+    assert admin.mailer.sent == []
+
+
+def test_forgot_password_is_limited_per_email_from_any_ip(admin: FakeAuth) -> None:
+    for i in range(5):
+        accounts.forgot_password(admin.ports, EMAIL, f"10.0.0.{i}")
+    with pytest.raises(RateLimited):
+        accounts.forgot_password(admin.ports, EMAIL.upper(), "10.0.1.1")
+    with pytest.raises(RateLimited):  # unknown emails count the same: nothing to tell apart
+        for i in range(6):
+            accounts.forgot_password(admin.ports, "nobody@agency.in", f"10.0.2.{i}")
+    assert len(admin.mailer.sent) == 5
+
+
+def test_forgot_password_hands_the_lookup_and_mail_to_the_background(
+        admin: FakeAuth) -> None:
+    queued: list[Callable[[], None]] = []
+    ports = evolve(admin.ports, background=queued.append)
+    accounts.forgot_password(ports, EMAIL, IP)
+    accounts.forgot_password(ports, "nobody@agency.in", IP)
+    assert admin.mailer.sent == [] and admin.store.state.reset_tokens == {}
+    for task in queued:
+        task()
+    assert [m.to for m in admin.mailer.sent] == [EMAIL]
+
+
+def test_a_new_reset_token_spends_the_earlier_ones(admin: FakeAuth) -> None:
+    accounts.forgot_password(admin.ports, EMAIL, IP)
+    older = reset_token(admin)
+    accounts.forgot_password(admin.ports, EMAIL, IP)
+    with pytest.raises(InvalidResetToken):
+        accounts.reset_password(admin.ports, older, NEW, IP)
+    accounts.reset_password(admin.ports, reset_token(admin), NEW, IP)
+
+
+def test_reset_password_is_limited_per_ip(admin: FakeAuth) -> None:
+    for _ in range(10):
+        with pytest.raises(InvalidResetToken):
+            accounts.reset_password(admin.ports, "guess", NEW, IP)
+    with pytest.raises(RateLimited):
+        accounts.reset_password(admin.ports, "guess", NEW, IP)
 
 
 def test_reset_password_works_once_and_ends_all_sessions(admin: FakeAuth) -> None:
     session = sessions.login(admin.ports, EMAIL, PASSWORD, IP)
     accounts.forgot_password(admin.ports, EMAIL, IP)
     token = reset_token(admin)
-    accounts.reset_password(admin.ports, token, NEW)
+    accounts.reset_password(admin.ports, token, NEW, IP)
     assert sessions.login(admin.ports, EMAIL, NEW, IP).access_token
     with pytest.raises(InvalidToken):
         sessions.refresh(admin.ports, session.refresh_token)
     with pytest.raises(InvalidResetToken):
-        accounts.reset_password(admin.ports, token, "yet another passphrase")
+        accounts.reset_password(admin.ports, token, "yet another passphrase", IP)
 
 
 def test_a_reset_token_expires_after_an_hour(admin: FakeAuth) -> None:
@@ -141,7 +183,7 @@ def test_a_reset_token_expires_after_an_hour(admin: FakeAuth) -> None:
     token = reset_token(admin)
     admin.clock.advance(minutes=60)
     with pytest.raises(InvalidResetToken) as caught:
-        accounts.reset_password(admin.ports, token, NEW)
+        accounts.reset_password(admin.ports, token, NEW, IP)
     assert caught.value.errors[0].field == "token"
 
 
@@ -149,15 +191,15 @@ def test_a_weak_new_password_does_not_spend_the_token(admin: FakeAuth) -> None:
     accounts.forgot_password(admin.ports, EMAIL, IP)
     token = reset_token(admin)
     with pytest.raises(ValidationFailed) as caught:
-        accounts.reset_password(admin.ports, token, "short")
+        accounts.reset_password(admin.ports, token, "short", IP)
     assert caught.value.errors[0].field == "newPassword"
-    accounts.reset_password(admin.ports, token, NEW)
+    accounts.reset_password(admin.ports, token, NEW, IP)
 
 
 def test_a_reset_spends_every_other_reset_token_too(admin: FakeAuth) -> None:
     accounts.forgot_password(admin.ports, EMAIL, IP)
     older = reset_token(admin)
     accounts.forgot_password(admin.ports, EMAIL, IP)
-    accounts.reset_password(admin.ports, reset_token(admin), NEW)
+    accounts.reset_password(admin.ports, reset_token(admin), NEW, IP)
     with pytest.raises(InvalidResetToken):
-        accounts.reset_password(admin.ports, older, "yet another passphrase")
+        accounts.reset_password(admin.ports, older, "yet another passphrase", IP)

@@ -16,7 +16,20 @@ from social_scale_core.errors import ValidationFailed
 
 
 def test_ten_characters_are_enough() -> None:
-    assert password_problems("x" * 10, "admin@agency.in") == []
+    assert password_problems("Tq8#vLz2pW", "admin@agency.in") == []
+
+
+@pytest.mark.parametrize("weak", ["aaaaaaaaaa", "password12", "qwertyuiop", "1234567890"])
+def test_guessable_passwords_are_refused_with_zxcvbn_feedback(weak: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        check_password(weak, "admin@agency.in")
+    (error,) = caught.value.errors
+    assert error.field == "password" and "too easy to guess" in error.message
+
+
+def test_zxcvbn_says_why() -> None:
+    (problem,) = password_problems("aaaaaaaaaa", "admin@agency.in")
+    assert 'Repeats like "aaa" are easy to guess' in problem
 
 
 def test_nine_characters_are_not() -> None:

@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from social_scale_core.errors import IllegalTransition, ValidationFailed
-from social_scale_core.orders.links import BadLink, normalise_link, target_key
+from social_scale_core.orders.links import (
+    BadLink,
+    check_link,
+    link_network,
+    normalise_link,
+    target_key,
+)
 from social_scale_core.orders.model import OrderParams, can_move
 from social_scale_core.orders.placement import OrderDraft, check_draft
 from social_scale_core.orders.rejections import add_rejected, classify
@@ -76,9 +82,8 @@ def test_a_link_without_scheme_is_sent_as_https() -> None:
 # ---- lifecycle -----------------------------------------------------------------------
 @pytest.mark.parametrize("final", sorted(FINAL_STATUSES))
 def test_a_final_status_never_changes(final: OrderStatus) -> None:
-    # The one exception: a cancel we asked for that the panel ends otherwise (its verdict).
-    allowed = {S.PARTIAL, S.COMPLETED} if final is S.CANCELED else set()
-    assert {other for other in S if other != final and can_move(final, other)} == allowed
+    # The panel's verdicts on a cancel come from `canceling`: a final state has no exit.
+    assert {other for other in S if other != final and can_move(final, other)} == set()
     order = make_order(status=final)
     with pytest.raises(IllegalTransition):
         order.move_to(S.PENDING, NOW)
@@ -87,7 +92,32 @@ def test_a_final_status_never_changes(final: OrderStatus) -> None:
 def test_lifecycle_edges() -> None:
     assert can_move(S.SUBMITTING, S.UNKNOWN) and can_move(S.UNKNOWN, S.PENDING)
     assert not can_move(S.UNKNOWN, S.COMPLETED) and not can_move(S.PENDING, S.SUBMITTING)
-    assert not can_move(S.PENDING, S.UNKNOWN) and can_move(S.IN_PROGRESS, S.PENDING)
+    assert not can_move(S.PENDING, S.UNKNOWN)
+    assert can_move(S.PENDING, S.CANCELING) and can_move(S.IN_PROGRESS, S.CANCELING)
+    assert {s for s in S if can_move(S.CANCELING, s)} == {
+        S.CANCELING, S.CANCELED, S.PARTIAL, S.COMPLETED, S.FAILED}
+
+
+@pytest.mark.parametrize("ahead", [S.IN_PROGRESS, S.PROCESSING, S.AWAITING])
+def test_an_open_status_never_moves_backwards(ahead: OrderStatus) -> None:
+    """in_progress -> pending was allowed (the panel's stale answer moved the order back);
+    now the furthest state stays, and the raw text is still recorded."""
+    assert not can_move(ahead, S.PENDING) and can_move(S.PENDING, ahead)
+    order = make_order(status=ahead)
+    report = PanelOrder(1, S.PENDING, "Pending", Decimal("2"), 5, 80, "INR")
+    assert order.apply_panel(report, NOW) is False
+    assert order.status is ahead and order.provider_status == "Pending" and order.remains == 80
+    with pytest.raises(IllegalTransition):
+        order.move_to(S.PENDING, NOW)
+
+
+def test_canceling_waits_for_a_verdict_and_open_answers_keep_it() -> None:
+    order = make_order(status=S.CANCELING)
+    for raw, status in (("Pending", S.PENDING), ("In progress", S.IN_PROGRESS)):
+        assert order.apply_panel(PanelOrder(1, status, raw, None, 0, 50, "INR"), NOW) is False
+        assert order.status is S.CANCELING and order.provider_status == raw
+    verdict = PanelOrder(1, S.PARTIAL, "Partial", Decimal("1"), 0, 40, "INR")
+    assert order.apply_panel(verdict, NOW) is True and order.status is S.PARTIAL
 
 
 def test_panel_report_refreshes_numbers_but_not_a_final_status() -> None:
@@ -171,3 +201,40 @@ def test_refusals_are_read(message: str, reason: str, field: str | None, status:
     error = add_rejected(message, "o1")
     assert error.http_status == status and error.detail == message
     assert error.extra["orderId"] == "o1" and error.code == "provider_rejected"
+
+
+# ---- the link's network (issue 11) ---------------------------------------------------
+@pytest.mark.parametrize(("link", "network"), [
+    ("https://youtu.be/x", "YouTube"), ("https://m.youtube.com/watch?v=1", "YouTube"),
+    ("https://music.youtube.com/x", "YouTube"), ("https://vm.tiktok.com/x", "TikTok"),
+    ("https://www.tiktok.com/@a", "TikTok"), ("https://fb.watch/x", "Facebook"),
+    ("https://m.facebook.com/a", "Facebook"), ("https://instagr.am/p/1", "Instagram"),
+    ("https://t.me/chan", "Telegram"), ("https://x.com/a", "Twitter"),
+    ("https://mobile.twitter.com/a", "Twitter"), ("https://open.spotify.com/t", "Spotify"),
+    ("https://lnkd.in/x", "LinkedIn"), ("https://www.threads.net/@a", "Threads"),
+    ("https://wa.me/91", "WhatsApp"), ("https://pin.it/x", "Pinterest"),
+    ("https://story.snapchat.com/x", "Snapchat"), ("https://www.twitch.tv/a", "Twitch"),
+    ("https://on.soundcloud.com/x", "SoundCloud"), ("https://discord.gg/x", "Discord"),
+    ("https://example.com/x", None), ("https://notyoutube.com/x", None),
+    ("https://youtube.com.evil.example/x", None),
+])
+def test_the_network_of_a_link_comes_from_its_host(link: str, network: str | None) -> None:
+    assert link_network(link) == network
+
+
+def test_check_link_names_both_networks_and_lets_other_services_be() -> None:
+    with pytest.raises(BadLink, match=r"YouTube.*Instagram"):
+        check_link("youtube.com/watch?v=abc", "Instagram")
+    assert check_link("instagram.com/x", "Instagram") == "https://instagram.com/x"
+    assert check_link("youtube.com/x", "Website Traffic") == "https://youtube.com/x"
+    assert check_link("bit.ly/x", "Instagram") == "https://bit.ly/x"
+
+
+@pytest.mark.parametrize("link", [
+    "http://127.0.0.1/", "127.0.0.1", "http://127.1/", "http://0x7f.0.0.1/", "http://[::1]/",
+    "http://[fe80::1]/", "http://10.1.2.3/", "http://localhost/", "http://LOCALHOST.:80/",
+    "http://a.localhost/", "http://nas.local/", "http://db.internal/", "http://8.8.8.8/",
+])
+def test_ip_literals_and_local_names_are_refused(link: str) -> None:
+    with pytest.raises(BadLink, match="public host"):
+        normalise_link(link)

@@ -49,6 +49,15 @@ def place(world: OrderWorld, n: int) -> list[int]:
     return ids
 
 
+def completed(world: OrderWorld, n: int) -> list[int]:
+    """`place` n orders, which the panel then completes and one sync records."""
+    ids = place(world, n)
+    for api_id in ids:
+        world.panel.set_status(api_id, "Completed", remains=0)
+    tracking.sync_orders(world.ports, ids)
+    return ids
+
+
 def test_a_pass_syncs_every_open_order_in_calls_of_at_most_the_batch(world: OrderWorld
                                                                      ) -> None:
     ids = place(world, 7)
@@ -166,19 +175,23 @@ def test_a_failing_panel_stops_every_thread_and_ends_their_leases(world: OrderWo
 def test_a_batch_asks_about_a_bounded_number_of_open_refills(world: OrderWorld) -> None:
     """The panel has no many-refill call: one call per open refill, so a batch asks about
     `refill_checks` of them at most; the others keep their status until a later pass."""
-    ids = place(world, 5)  # their service offers refills
+    ids = completed(world, 5)  # their service offers refills
     for api_id in ids:
         tracking.request_refill(world.ports, api_id)
     for refill_id in world.panel.refills:
         world.panel.set_refill_status(refill_id, "Completed")
-    fresh = []
+    fresh, claimed = [], []
     for _ in range(3):
         world.clock.advance(seconds=60)
-        assert sync_pass(deps(world, refill_checks=2)) == 5
+        claimed.append(sync_pass(deps(world, refill_checks=2)))
         fresh.append(sum(o.refill_status == "Completed" for o in world.orders()))
-    assert fresh == [2, 4, 5] and world.panel.calls["refill_status"] == 5
+    # Completed orders are followed while their refill runs, and no longer once it ended.
+    assert claimed == [5, 3, 1] and fresh == [2, 4, 5]
+    assert world.panel.calls["refill_status"] == 5
+    world.clock.advance(seconds=60)
+    assert sync_pass(deps(world, refill_checks=2)) == 0
     # Statuses asked for by id (`orders/status?orderIds=`) still refresh every open refill.
-    more = place(world, 3)
+    more = completed(world, 3)
     for api_id in more:
         tracking.request_refill(world.ports, api_id)
     world.panel.calls.clear()
@@ -186,21 +199,20 @@ def test_a_batch_asks_about_a_bounded_number_of_open_refills(world: OrderWorld) 
     assert world.panel.calls["refill_status"] == 3
 
 
-def test_open_orders_are_claimed_before_cancels_awaiting_the_verdict(world: OrderWorld
-                                                                      ) -> None:
+def test_a_canceling_order_is_claimed_as_an_open_one(world: OrderWorld) -> None:
     service = world.service_where(cancel=True).service_id
     placed = [place_order(world.ports, world.draft(quantity=100 + k, service=service),
                           key=None).order.api_order_id for k in range(3)]
     assert None not in placed
-    canceled = placed[0]
-    assert canceled is not None
-    tracking.cancel_order(world.ports, canceled)
+    canceling = placed[0]
+    assert canceling is not None
+    assert tracking.cancel_order(world.ports, canceling).status is OrderStatus.CANCELING
     now = world.clock.now()
     with world.uow() as uow:
-        first = uow.sync_claims.claim(2, now, now, now + timedelta(minutes=5))
-        rest = uow.sync_claims.claim(2, now, now, now + timedelta(minutes=5))
+        first = uow.sync_claims.claim(3, now, now, now + timedelta(minutes=5))
+        rest = uow.sync_claims.claim(3, now, now, now + timedelta(minutes=5))
         uow.commit()
-    assert first == sorted(placed[1:]) and rest == [canceled]
+    assert first == sorted(placed) and rest == []
 
 
 def test_a_storage_failure_backs_off_instead_of_killing_the_worker(world: OrderWorld) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from social_scale_core.errors import (
+    CancelNotAvailable,
     DuplicateOrder,
     IdempotencyConflict,
     IllegalTransition,
@@ -134,6 +135,7 @@ def test_refill_is_refused_locally_when_the_service_has_none(world: OrderWorld) 
 def test_refill_is_kept_on_the_order_and_refreshed_by_sync(world: OrderWorld) -> None:
     order = placed(world)  # 2124 offers refills
     assert order.api_order_id is not None
+    world.panel.set_status(order.api_order_id, "Completed", remains=0)  # only then
     refilled = tracking.request_refill(world.ports, order.api_order_id)
     assert refilled.refill_id == "1" and refilled.refill_status == "Pending"
     world.panel.set_refill_status("1", "Completed")
@@ -143,16 +145,20 @@ def test_refill_is_kept_on_the_order_and_refreshed_by_sync(world: OrderWorld) ->
 
 
 def test_cancel_only_when_the_panel_accepts(world: OrderWorld) -> None:
-    yes = placed(world, 100, world.service_where(cancel=True).service_id)
+    cancelable = world.service_where(cancel=True).service_id
+    yes, late = placed(world, 100, cancelable), placed(world, 101, cancelable)
     no = placed(world, 100, world.service_where(cancel=False).service_id)
-    assert yes.api_order_id and no.api_order_id
-    assert tracking.cancel_order(world.ports, yes.api_order_id).status is S.CANCELED
-    with pytest.raises(OrderRejected) as exc:
-        tracking.cancel_order(world.ports, no.api_order_id)
-    assert exc.value.http_status == 409 and "refused" in exc.value.detail
-    assert admin.get_order(world.ports, no.id).status is S.PENDING
-    with pytest.raises(IllegalTransition):  # already final: the panel is not asked
+    assert yes.api_order_id and no.api_order_id and late.api_order_id
+    assert tracking.cancel_order(world.ports, yes.api_order_id).status is S.CANCELING
+    with pytest.raises(IllegalTransition):  # already canceling: the panel is not asked
         tracking.cancel_order(world.ports, yes.api_order_id)
+    with pytest.raises(CancelNotAvailable):  # the service takes none: not asked either
+        tracking.cancel_order(world.ports, no.api_order_id)
+    world.panel.set_status(late.api_order_id, "Completed", remains=0)
+    with pytest.raises(OrderRejected) as exc:  # the panel finished it first and says no
+        tracking.cancel_order(world.ports, late.api_order_id)
+    assert exc.value.http_status == 409 and "refused" in exc.value.detail
+    assert admin.get_order(world.ports, late.id).status is S.PENDING
     assert world.panel.calls["cancel"] == 2
 
 

@@ -10,11 +10,15 @@
     │   ├── IdempotencyInProgress same Idempotency-Key, first request still running
     │   ├── DuplicateOrder        an idempotency key or apiOrderId already stored
     │   ├── RefillNotAvailable    the order's service (or state) allows no refill
+    │   ├── CancelNotAvailable    the order's service takes no cancels
     │   └── IllegalTransition     a status change the lifecycle forbids
     ├── AuthError                 401: who are you?
     │   ├── InvalidCredentials
     │   └── InvalidToken
+    ├── Forbidden                 403: known, but not allowed
+    │   └── BootstrapRequired     register without the right X-Bootstrap-Token
     ├── RateLimited               429, with seconds to wait
+    ├── Overloaded                503: this worker is at its bound (password hashing)
     ├── MailNotSent               the mail server refused or could not be reached
     └── ProviderError             the panel (Fampage) misbehaved; see ports.provider
         ├── ProviderRejected      the panel answered with an error message
@@ -103,6 +107,24 @@ class InvalidToken(AuthError):
     code = "invalid_token"
 
 
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class BootstrapRequired(Forbidden):
+    code = "bootstrap_required"
+
+
+class Overloaded(DomainError):
+    """Too much slow work at once in this process; retry after `retry_after` seconds."""
+
+    code = "overloaded"
+
+    def __init__(self, retry_after: int, detail: str = "Busy; try again shortly") -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, int(retry_after))
+
+
 class RateLimited(DomainError):
     code = "rate_limited"
 
@@ -151,6 +173,10 @@ class IdempotencyInProgress(Conflict):
 
 class RefillNotAvailable(Conflict):
     code = "refill_not_available"
+
+
+class CancelNotAvailable(Conflict):
+    code = "cancel_not_available"
 
 
 class DuplicateOrder(Conflict):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from attrs import frozen
 
@@ -37,6 +40,18 @@ class IntegrationLogEntry:
     error: str | None
     company_id: str | None
     created_at: datetime
+
+    @property
+    def response_data(self) -> Any:
+        """The response as the panel's JSON (fractions as exact Decimals) when it was JSON
+        and kept whole; else its text as stored (HTML error pages, truncated answers)."""
+        if self.response is None:
+            return None
+        try:
+            return json.loads(self.response, parse_float=Decimal,
+                              parse_constant=lambda name: name)
+        except (ValueError, RecursionError):
+            return self.response
 
 
 @frozen
@@ -116,7 +131,8 @@ class IntegrationLogRecorder:
                 uow.integration_logs.add(entry)
                 uow.commit()
         except Exception:
-            log.warning("integration_log_write_failed action=%s", call.action, exc_info=True)
+            log.warning("integration_log_write_failed", extra={"action": call.action},
+                        exc_info=True)
         self._maybe_purge()
 
     def _maybe_purge(self) -> None:

@@ -6,6 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 PER_THOUSAND = Decimal(1000)
+# The largest single amount taken from input: the storage keeps 10^-8 units in 64 bits
+# (about 9.2e10), and sums of many amounts must still fit.
+MONEY_MAX = Decimal("9999999999.99999999")
 
 
 def to_decimal(value: object) -> Decimal:

@@ -21,6 +21,7 @@ class OrderStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     PROCESSING = "processing"
     AWAITING = "awaiting"
+    CANCELING = "canceling"  # the panel accepted our cancel request; its verdict is due
     COMPLETED = "completed"
     PARTIAL = "partial"
     CANCELED = "canceled"
@@ -40,7 +41,13 @@ FINAL_STATUSES = frozenset(
     {OrderStatus.COMPLETED, OrderStatus.PARTIAL, OrderStatus.CANCELED, OrderStatus.FAILED}
 )
 OPEN_STATUSES = frozenset(
-    {OrderStatus.PENDING, OrderStatus.IN_PROGRESS, OrderStatus.PROCESSING, OrderStatus.AWAITING}
+    {OrderStatus.PENDING, OrderStatus.IN_PROGRESS, OrderStatus.PROCESSING, OrderStatus.AWAITING,
+     OrderStatus.CANCELING}
+)
+# The outcomes the panel may give a cancel it accepted (FAMPAGE_API.md: the money comes
+# back with Canceled or Partial; an order it finished first ends Completed).
+CANCEL_VERDICTS = frozenset(
+    {OrderStatus.CANCELED, OrderStatus.PARTIAL, OrderStatus.COMPLETED, OrderStatus.FAILED}
 )
 
 # Panel spellings, reduced to lowercase letters only ("In progress" -> "inprogress").

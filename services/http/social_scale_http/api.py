@@ -7,6 +7,7 @@ import functools
 import json
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import falcon
@@ -77,20 +78,72 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
     return errors
 
 
-def parse_body(req: falcon.Request, model: type[M]) -> M:
-    """Validate the JSON body against `model`; 400 if it is not JSON, 422 if it is wrong."""
+MAX_JSON_DEPTH = 32
+
+
+def json_depth(data: Any) -> int:
+    """How deeply arrays and objects nest in `data` (a scalar is 0, `{}` is 1); iterative,
+    so no input can exhaust the stack here."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _too_deep() -> falcon.HTTPBadRequest:
+    return falcon.HTTPBadRequest(
+        title="JSON nested too deeply",
+        description=f"Objects and arrays may nest at most {MAX_JSON_DEPTH} levels deep.",
+        code="json_too_deep",
+    )
+
+
+def _is_json(req: falcon.Request) -> bool:
+    media = (req.content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json"
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def read_json(req: falcon.Request) -> Any:
+    """The JSON body ({} when there is none): 415 unless it is sent as application/json,
+    400 if it is not JSON (NaN / Infinity included) or nests deeper than MAX_JSON_DEPTH.
+    Every number with a fraction or exponent is read as an exact Decimal from its text:
+    money sent as `9.998` is never rounded through a float."""
     raw = req.bounded_stream.read()
     if not raw.strip():
-        data: Any = {}
-    else:
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise falcon.HTTPBadRequest(
-                title="Malformed JSON",
-                description="The request body is not valid JSON.",
-                code="malformed_json",
-            ) from exc
+        return {}
+    if not _is_json(req):
+        # Also stops cross-site "simple" requests (text/plain forms) from reaching us.
+        raise falcon.HTTPUnsupportedMediaType(
+            title="Unsupported media type",
+            description="Send the body as JSON, with Content-Type: application/json.",
+            code="unsupported_media_type",
+        )
+    try:
+        data = json.loads(raw, parse_float=Decimal, parse_constant=_no_constant)
+    except RecursionError:
+        raise _too_deep() from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise falcon.HTTPBadRequest(
+            title="Malformed JSON",
+            description="The request body is not valid JSON.",
+            code="malformed_json",
+        ) from exc
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise _too_deep()
+    return data
+
+
+def parse_body(req: falcon.Request, model: type[M]) -> M:
+    """Validate the JSON body against `model`; 415/400 as `read_json`, 422 if it is wrong."""
+    data = read_json(req)
     if not isinstance(data, dict):
         raise ValidationFailed.single("body", "must be a JSON object")
     input_guards.check_raw(data)

@@ -10,10 +10,11 @@ from social_scale_core.auth.sessions import authenticate
 
 from social_scale_http import console_wiring, logs, problems, routes
 from social_scale_http.api import Api
+from social_scale_http.client_address import ClientAddress, parse_networks
 from social_scale_http.container import Container
 from social_scale_http.invoice_policy import invoice_warnings
 from social_scale_http.metrics import HttpMetrics
-from social_scale_http.middleware import BearerAuth, BodyLimit, RequestContext
+from social_scale_http.middleware import BearerAuth, BodyLimit, RequestContext, VaryingCors
 
 log = structlog.get_logger("social_scale.app")
 
@@ -28,10 +29,14 @@ def create_app(container: Container | None = None) -> SocialScaleApp:
     container = container or Container()
     settings = container.settings()
     settings.check_production()
-    logs.configure(settings.log_level)
-    middleware: list[Any] = [RequestContext(), HttpMetrics(), BodyLimit(settings.max_body_bytes)]
+    logs.configure(settings.log_level, settings.log_format)
+    middleware: list[Any] = [
+        RequestContext(hsts=settings.is_production),
+        ClientAddress(parse_networks(settings.forwarded_allow_ips)),
+        HttpMetrics(), BodyLimit(settings.max_body_bytes),
+    ]
     if settings.cors_origins:
-        middleware.append(falcon.CORSMiddleware(
+        middleware.append(VaryingCors(
             allow_origins=settings.cors_origins,
             expose_headers=["X-Request-ID", "Retry-After", "Content-Disposition"],
         ))

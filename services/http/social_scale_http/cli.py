@@ -1,25 +1,23 @@
-"""`social-scale`: serve, migrate, simulator, worker, reconcile, analytics-rebuild."""
+"""social-scale: the backend of a social-media growth agency (Fampage orders, invoices,
+analytics). Settings come from the environment and .env (see README, "Configuration")."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable
 from typing import Any
 
+import structlog
+
+from social_scale_http import logs
+from social_scale_http.commands import database as _database  # noqa: F401 - registers
+from social_scale_http.commands import review as _review  # noqa: F401 - registers
+from social_scale_http.commands.registry import COMMANDS, command
 from social_scale_http.settings import ConfigError, Settings
 
-Command = Callable[[argparse.Namespace, Settings], int]
-COMMANDS: dict[str, tuple[str, Command, Callable[[argparse.ArgumentParser], None]]] = {}
-
-
-def command(name: str, help_text: str, args: Callable[[argparse.ArgumentParser], None] = (
-        lambda p: None)) -> Callable[[Command], Command]:
-    def decorate(fn: Command) -> Command:
-        COMMANDS[name] = (help_text, fn, args)
-        return fn
-
-    return decorate
+log = structlog.get_logger("social_scale.cli")
+__all__ = ["COMMANDS", "command", "main"]
 
 
 def _migrate(settings: Settings) -> None:
@@ -27,7 +25,7 @@ def _migrate(settings: Settings) -> None:
     from social_scale_adapters.db.migrate import upgrade
 
     if settings.sqlite_path is not None:
-        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        settings.sqlite_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
@@ -35,17 +33,21 @@ def _migrate(settings: Settings) -> None:
         engine.dispose()
 
 
-@command("migrate", "apply the database migrations")
+@command("migrate", "apply the database migrations (the release step on PostgreSQL)")
 def migrate_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    """Upgrade the database at DATABASE_URL to the newest schema revision; safe to run
+    again (nothing to do when it is current). Run it before starting a new release."""
     _migrate(settings)
-    print("migrate: the database schema is up to date")
+    log.info("migrated", message="the database schema is up to date")
     return 0
 
 
 def _serve_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, help="port (default: PORT, 3000)")
-    p.add_argument("--host", default="0.0.0.0", help="interface (default: all)")
-    p.add_argument("--workers", type=int, help="workers (default: WEB_CONCURRENCY)")
+    p.add_argument("--port", type=int, help="TCP port to listen on (default: PORT, 3000)")
+    p.add_argument("--host", help="interface to bind (default: HOST, 127.0.0.1; 0.0.0.0 for "
+                   "all, e.g. in a container)")
+    p.add_argument("--workers", type=int, help="gunicorn worker processes (default: "
+                   "WEB_CONCURRENCY, 2)")
 
 
 def _metrics_dir() -> None:
@@ -63,8 +65,25 @@ def _metrics_dir() -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
+def _say_how_to_create_the_admin(settings: Settings) -> None:
+    """With no admin yet and register closed to the network, say how to make one."""
+    from social_scale_http.admin import admin_exists
+
+    if not settings.bootstrap_required or settings.admin_bootstrap_token is not None:
+        return
+    if admin_exists(settings):
+        return
+    log.warning("no_admin_yet", message="register is closed without a bootstrap token. "
+                "Create one with `social-scale create-admin --email you@example.com --name "
+                "You`, or set ADMIN_BOOTSTRAP_TOKEN (32+ bytes) and send it as "
+                "X-Bootstrap-Token to POST /api/v1/auth/register.")
+
+
 @command("serve", "run the HTTP API under gunicorn", _serve_args)
 def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    """Run the REST API under gunicorn (WEB_CONCURRENCY workers of WEB_THREADS threads).
+    On SQLite it migrates first and, with SYNC_IN_SERVE=auto, runs the background sync in
+    one of its workers; without FAMPAGE_API_KEY it starts the sandbox panel."""
     _metrics_dir()
     from social_scale_http.gunicorn_app import run
 
@@ -72,22 +91,36 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     if settings.sqlite_path is not None or settings.app_env != "production":
         _migrate(settings)
     if settings.sandbox:
-        print("*** SANDBOX MODE: FAMPAGE_API_KEY is not set; the built-in Fampage simulator "
-              "stands in for the real panel. No real orders will be placed. ***", flush=True)
+        log.warning("sandbox_mode", message="FAMPAGE_API_KEY is not set; the built-in Fampage "
+                    "simulator stands in for the real panel. No real orders will be placed.")
     port = ns.port or settings.port
-    print(f"serve: http://127.0.0.1:{port}  (API docs: http://127.0.0.1:{port}/docs)", flush=True)
+    host = ns.host or settings.host
+    # The workers read their settings from the environment: they must know the real bind
+    # (register needs the bootstrap token on anything but loopback).
+    os.environ["HOST"] = host
+    settings = settings.model_copy(update={"host": host})
+    shown = f"[{host}]" if ":" in host else host
+    log.info("serving", url=f"http://{shown}:{port}", docs=f"http://{shown}:{port}/docs",
+             background=_background_mode(settings))
+    _say_how_to_create_the_admin(settings)
     panel = None
     if settings.sandbox:
         from social_scale_http import sandbox
 
         panel = sandbox.start_panel(settings)
     try:
-        run(host=ns.host, port=port, workers=ns.workers or settings.web_concurrency,
+        run(host=host, port=port, workers=ns.workers or settings.web_concurrency,
             threads=settings.web_threads)
     finally:
         if panel is not None:
             sandbox.stop_panel(panel, settings)
     return 0
+
+
+def _background_mode(settings: Settings) -> str:
+    from social_scale_http.background.runner import runs_in_serve
+
+    return "in serve" if runs_in_serve(settings) else "separate `social-scale worker`"
 
 
 def _simulator_args(p: argparse.ArgumentParser) -> None:
@@ -96,13 +129,14 @@ def _simulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--api-key", help="key clients must send (default: FAMPAGE_API_KEY "
                    "or 'sim-key')")
     p.add_argument("--seed", type=int, default=0, help="seed of flags and order fates")
-    p.add_argument("--variant", choices=["fampage", "standard"], default="fampage")
+    p.add_argument("--variant", choices=["fampage", "standard"], default="fampage",
+                   help="answer like Fampage (default) or like other SMM panels")
     p.add_argument("--fault", action="append", default=[], metavar="ACTION=KIND[:ARG][*N]",
                    help="inject a fault, e.g. add=timeout, status=500, balance=latency:300")
     p.add_argument("--speed", type=float, default=1.0, help="clock speed factor (60: a "
                    "minute per second)")
     p.add_argument("--balance", default="1000000", help="starting balance")
-    p.add_argument("--currency", default="INR")
+    p.add_argument("--currency", default="INR", help="currency of the balance (default: INR)")
     p.add_argument("--hold", action="store_true", help="hold every add until "
                    "POST /_control/hold {\"hold\": false}")
     p.add_argument("--no-control", action="store_true", help="disable /_control/*")
@@ -113,6 +147,9 @@ def _simulator_args(p: argparse.ArgumentParser) -> None:
 
 @command("simulator", "serve the Fampage panel simulator over a real socket", _simulator_args)
 def simulator_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    """A faithful stand-in for the Fampage panel's API v2 on HOST:PORT (catalog, balance,
+    orders progressing with time, refills, cancels, injected faults); point
+    FAMPAGE_BASE_URL at it."""
     import contextlib
     from decimal import Decimal, InvalidOperation
 
@@ -135,8 +172,8 @@ def simulator_cmd(ns: argparse.Namespace, settings: Settings) -> int:
         sim.state.hold_adds()
     server = SimulatorServer(sim, ns.host, ns.port, verbose=ns.verbose)
     books = _state_file(sim, ns.state_file)
-    print(f"simulator: {server.url} ({ns.variant}, seed {ns.seed}, speed x{ns.speed:g}); "
-          f"faults: {', '.join(ns.fault) or 'none'}", flush=True)
+    log.info("simulator_serving", url=server.url, variant=ns.variant, seed=ns.seed,
+             speed=ns.speed, faults=ns.fault)
     _stop_on_sigterm()
     try:
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop it
@@ -171,13 +208,17 @@ def _stop_on_sigterm() -> None:
 def _worker_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--once", action="store_true", help="one pass over the open orders, "
                    "then exit (for cron and tests)")
-    p.add_argument("--metrics-port", type=int, help="serve this worker's Prometheus "
-                   "metrics on 127.0.0.1:PORT")
+    p.add_argument("--metrics-port", type=int, help="serve /health/live, /health/ready and "
+                   "/metrics on WORKER_METRICS_HOST:PORT (default: WORKER_METRICS_PORT)")
 
 
-@command("worker", "keep open orders in sync with the panel (SYNC_INTERVAL, SYNC_BATCH_SIZE)",
-         _worker_args)
+@command("worker", "run the background round: sync open orders, refills, invoice "
+         "adjustments (SYNC_INTERVAL)", _worker_args)
 def worker_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    """Repeat the background round every SYNC_INTERVAL (with jitter, backing off while
+    the panel fails) until SIGTERM: the status sync of open orders, their refills and
+    the invoice adjustments of partial and canceled orders. On PostgreSQL run it as its
+    own service (several may share one database); on SQLite `serve` does this itself."""
     from social_scale_http.sync_wiring import run_worker
 
     if settings.sandbox and not settings.sandbox_panel_url:
@@ -193,52 +234,55 @@ def worker_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     return run_worker(settings, once=ns.once, metrics_port=ns.metrics_port)
 
 
-def _reconcile_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--stale-minutes", type=int, default=5, help="a `submitting` order older "
-                   "than this lost its answer (default: 5)")
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
 
+    from social_scale_adapters.db.migrate import head_revision
 
-@command("reconcile", "list orders needing review (unknown, stale submitting)",
-         _reconcile_args)
-def reconcile_cmd(ns: argparse.Namespace, settings: Settings) -> int:
-    from social_scale_http.sync_wiring import reconcile
-
-    items = reconcile(settings, ns.stale_minutes)
-    for item in items:
-        when = item.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        print(f"{item.order_id}  {item.status:<10}  {when}  company {item.company_id}  "
-              f"service {item.service_id}  {item.link}  {item.error_message or ''}".rstrip())
-    print(f"reconcile: {len(items)} order(s) need review; resolve each with "
-          "PUT /api/v1/orders/{id}/status", flush=True)
-    return 0
-
-
-@command("analytics-rebuild", "recompute the analytics rollup from the orders and invoices "
-         "(after a bulk load that bypassed its triggers)")
-def analytics_rebuild_cmd(ns: argparse.Namespace, settings: Settings) -> int:
-    from social_scale_adapters.db.engine import make_engine
-    from social_scale_adapters.db.rollup import rebuild
-    from sqlalchemy.orm import Session
-
-    engine = make_engine(settings.database_url)
     try:
-        with Session(engine) as session, session.begin():
-            rebuild(session)
-    finally:
-        engine.dispose()
-    print("analytics-rebuild: the rollup matches the orders and invoices", flush=True)
-    return 0
+        release = dist_version("social-scale")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        release = "unknown"
+    return (f"social-scale {release} (schema {head_revision()}, Python "
+            f"{sys.version.split()[0]})")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="social-scale", description=__doc__)
+    top.add_argument("--version", action="version", version=version(),
+                     help="print the release and the schema revision it needs, then exit")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                             help="what to run (`social-scale COMMAND --help` for more)")
+    for name, (help_text, fn, add_args) in COMMANDS.items():
+        add_args(sub.add_parser(name, help=help_text, description=fn.__doc__ or help_text))
+    return top
+
+
+def _create_admin_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--email", required=True, help="the administrator's email")
+    p.add_argument("--name", required=True, help="the administrator's name")
+
+
+@command("create-admin", "create the SUPER_ADMIN from the shell (password from a prompt or "
+         "stdin)", _create_admin_args)
+def create_admin_cmd(ns: argparse.Namespace, settings: Settings) -> int:
+    """Create the single SUPER_ADMIN account from the shell; the password is read from a
+    prompt (or from stdin when piped). Refused when an administrator already exists."""
+    from social_scale_http.admin import create_admin, read_password
+
+    if settings.sqlite_path is not None or not settings.is_production:
+        _migrate(settings)
+    return create_admin(settings, ns.email, ns.name, read_password())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="social-scale", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    for name, (help_text, _fn, add_args) in COMMANDS.items():
-        add_args(sub.add_parser(name, help=help_text))
-    ns = parser.parse_args(argv)
+    logs.configure()  # LOG_LEVEL/LOG_FORMAT from the environment, before anything logs
+    ns = parser().parse_args(argv)
     try:
         settings = Settings()
         settings.check_production()
+        logs.configure(settings.log_level, settings.log_format)
         return COMMANDS[ns.command][1](ns, settings)
     except ConfigError as exc:
         print(f"social-scale: configuration error: {exc}", file=sys.stderr)

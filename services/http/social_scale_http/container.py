@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dependency_injector import containers, providers
-from social_scale_adapters.auth.hasher import Argon2Hasher
 from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
+from social_scale_adapters.tasks import ThreadTasks
 from social_scale_core.alerts.raising import AlertPorts
 from social_scale_core.auth.sessions import AuthPorts
 from social_scale_core.catalog import CatalogPorts, StoredCatalog
@@ -27,6 +27,7 @@ from social_scale_http.alert_wiring import (
 from social_scale_http.auth_wiring import (
     build_auth_mailer,
     build_auth_policy,
+    build_password_hasher,
     build_token_codec,
 )
 from social_scale_http.delivery_wiring import build_delivery_settings, build_transport
@@ -56,15 +57,16 @@ class Container(containers.DeclarativeContainer):
     invoice_renderer = providers.Singleton(
         build_invoice_renderer, settings, zone=invoice_policy.provided.timezone)
 
-    password_hasher = providers.Singleton(
-        Argon2Hasher, profile=settings.provided.password_hash_profile
-    )
+    password_hasher = providers.Singleton(build_password_hasher, settings)
+    # Work handed off by requests (the forgot-password lookup and mail), so that a request
+    # takes the same time whatever it would have found.
+    auth_tasks = providers.Singleton(ThreadTasks, workers=2, name="auth")
     token_codec = providers.Singleton(build_token_codec, settings)
     mailer = providers.Singleton(build_auth_mailer, settings)
     auth_policy = providers.Singleton(build_auth_policy, settings)
     auth = providers.Factory(
         AuthPorts, uow=uow.provider, hasher=password_hasher, codec=token_codec,
-        mailer=mailer, clock=clock, policy=auth_policy,
+        mailer=mailer, clock=clock, policy=auth_policy, background=auth_tasks,
     )
 
     # The Fampage panel: the integration log listens to every call; in sandbox mode the

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
+
+
+class JsonLogger(glogging.Logger):  # type: ignore[misc]
+    """gunicorn's own log lines through the process's formatter (`logs.configure`): its
+    handlers are dropped and its records propagate to the root logger."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for logger in (self.error_log, self.access_log):
+            for handler in list(logger.handlers):
+                logger.removeHandler(handler)
+            logger.propagate = True
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -21,11 +34,14 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         from social_scale_adapters.db.rollup_folder import RollupFolder
 
         from social_scale_http.app import create_app
+        from social_scale_http.background.runner import InProcessRunner, runs_in_serve
         from social_scale_http.container import Container
 
         container = Container()
         app = create_app(container)
         RollupFolder(container.engine()).start()  # keeps the analytics rollup folded
+        if runs_in_serve(container.settings()):
+            InProcessRunner(container).start()  # runs rounds while this worker leads
         return app
 
 
@@ -44,6 +60,7 @@ def options(host: str, port: int, workers: int, threads: int = 16) -> dict[str, 
         "graceful_timeout": 20,
         "accesslog": None,
         "errorlog": "-",
+        "logger_class": JsonLogger,
         "loglevel": "warning",
         "preload_app": False,
         "child_exit": _child_exit,

@@ -38,6 +38,10 @@ def build_invoice_policy(settings: Settings) -> InvoicePolicy:
             check_prefix(prefix)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    if settings.invoice_default_multiplier < settings.invoice_min_multiplier:
+        raise ConfigError(
+            f"INVOICE_DEFAULT_MULTIPLIER ({settings.invoice_default_multiplier}) is below "
+            f"INVOICE_MIN_MULTIPLIER ({settings.invoice_min_multiplier})")
     if settings.invoice_number_prefix == settings.invoice_credit_note_prefix:
         raise ConfigError("INVOICE_CREDIT_NOTE_PREFIX must differ from INVOICE_NUMBER_PREFIX")
     return InvoicePolicy(
@@ -46,6 +50,7 @@ def build_invoice_policy(settings: Settings) -> InvoicePolicy:
         fy_start_month=settings.invoice_fy_start_month, due_days=settings.invoice_due_days,
         tax_mode=mode, tax_inclusive=settings.invoice_tax_inclusive, timezone=zone,
         default_multiplier=settings.invoice_default_multiplier,
+        min_multiplier=settings.invoice_min_multiplier,
     )
 
 

@@ -13,6 +13,7 @@ import structlog
 from social_scale_core.errors import InvalidToken
 
 from social_scale_http.api import Api
+from social_scale_http.client_address import client_ip
 
 log = structlog.get_logger("social_scale.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -23,11 +24,17 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
+# Production is served over HTTPS (a TLS-terminating proxy in front): browsers keep to it.
+HSTS = "max-age=63072000; includeSubDomains"
 DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
 
 
 class RequestContext:
-    """Gives each request an id (or keeps a sane incoming X-Request-ID) and logs it once."""
+    """Gives each request an id (or keeps a sane incoming X-Request-ID), sets the security
+    headers (HSTS too in production) and logs the request once."""
+
+    def __init__(self, hsts: bool = False) -> None:
+        self.hsts = hsts
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
         incoming = req.get_header("X-Request-ID") or ""
@@ -42,6 +49,8 @@ class RequestContext:
         resp.set_header("X-Request-ID", req.context.request_id)
         for name, value in SECURITY_HEADERS.items():
             resp.set_header(name, value)
+        if self.hsts:
+            resp.set_header("Strict-Transport-Security", HSTS)
         if req.path.startswith("/docs"):
             resp.set_header("Content-Security-Policy", DOCS_CSP)
         csp = getattr(req.context, "csp", None)  # the console's pages set their own
@@ -51,8 +60,18 @@ class RequestContext:
             resp.set_header("Cache-Control", "no-store")
         elapsed = (time.perf_counter() - req.context.started) * 1000
         log.info("request", method=req.method, path=req.path, status=resp.status_code,
-                 duration_ms=round(elapsed, 2))
+                 duration_ms=round(elapsed, 2), client=client_ip(req))
         structlog.contextvars.clear_contextvars()
+
+
+class VaryingCors(falcon.CORSMiddleware):  # type: ignore[type-arg]
+    """Falcon's CORS policy, plus `Vary: Origin` on every answer: the CORS headers depend
+    on the Origin, so no cache may hand one origin's answer to another."""
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: object,
+                         req_succeeded: bool) -> None:
+        super().process_response(req, resp, resource, req_succeeded)
+        resp.append_header("Vary", "Origin")
 
 
 class BodyLimit:
@@ -100,4 +119,6 @@ class BearerAuth:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("A bearer access token is required.")
-        req.context.principal = self.authenticate(token.strip())
+        access = self.authenticate(token.strip())
+        req.context.principal = access.user
+        req.context.session_id = access.session_id

@@ -11,8 +11,9 @@ from social_scale_http.api import Api, Operation, Route
 from social_scale_http.schemas import Problem
 
 REF = "#/components/schemas/{model}"
-_TITLES = {400: "Bad request", 401: "Not authenticated", 404: "Not found", 409: "Conflict",
-           413: "Body too large", 422: "Invalid input", 429: "Too many requests",
+_TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
+           409: "Conflict", 413: "Body too large", 415: "Unsupported media type",
+           422: "Invalid input", 429: "Too many requests",
            502: "Provider error", 503: "Provider unavailable", 504: "Provider timeout"}
 
 
@@ -86,6 +87,8 @@ def _operation(route: Route, schemas: _Schemas) -> dict[str, Any]:
             "application/json": {"schema": schemas.ref(op.body, "validation")}}}
     responses: dict[str, Any] = {str(op.status): _success(op, schemas)}
     codes = set(op.errors) | {400, 413} | ({422} if op.body or op.query else set())
+    if op.body is not None:
+        codes.add(415)  # a body sent as anything but application/json
     if not op.public:
         codes.add(401)
     problem = {"application/problem+json": {"schema": schemas.ref(Problem, "serialization")}}

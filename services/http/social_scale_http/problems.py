@@ -21,6 +21,8 @@ STATUS: dict[type[e.DomainError], tuple[int, str]] = {
     e.Conflict: (409, "Conflict"),
     e.AuthError: (401, "Not authenticated"),
     e.RateLimited: (429, "Too many requests"),
+    e.Forbidden: (403, "Forbidden"),
+    e.Overloaded: (503, "Busy"),
     e.ProviderError: (502, "Provider error"),
     e.ProviderRejected: (502, "Provider rejected the request"),
     e.ProviderBadResponse: (502, "Provider error"),
@@ -66,7 +68,7 @@ def handle_domain(req: falcon.Request, resp: falcon.Response, ex: e.DomainError,
         extra["errors"] = [{"field": f.field, "message": f.message} for f in ex.errors]
     for name, value in getattr(ex, "extra", {}).items():
         extra[name] = value
-    if isinstance(ex, e.RateLimited):
+    if isinstance(ex, e.RateLimited | e.Overloaded):
         resp.set_header("Retry-After", str(ex.retry_after))
     if isinstance(ex, e.AuthError):
         resp.set_header("WWW-Authenticate", 'Bearer realm="social-scale"')

@@ -5,12 +5,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from social_scale_adapters.db.engine import ping
-
 from social_scale_http.api import Api
+from social_scale_http.background.round import sync_settings
+from social_scale_http.background.runner import runs_in_serve
 from social_scale_http.container import Container
 from social_scale_http.metrics import metrics_resource
 from social_scale_http.openapi import build_openapi
+from social_scale_http.readiness import Readiness
 from social_scale_http.resources import (
     alerts,
     analytics,
@@ -32,7 +33,9 @@ API_VERSION = "1.0.0"
 def register(api: Api, container: Container) -> None:
     settings = container.settings()
     engine = container.engine()
-    health = HealthResource(ping_database=lambda: ping(engine), sandbox=settings.sandbox)
+    probe = Readiness(engine, container.uow, container.clock(),
+                      sync_settings(settings), runs_in_serve(settings))
+    health = HealthResource(probe, sandbox=settings.sandbox)
     api.route("/health/live", health, suffix="live")
     api.route("/health/ready", health, suffix="ready")
     auth_resources.register(api, container)

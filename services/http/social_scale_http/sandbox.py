@@ -60,7 +60,8 @@ def _wait_for(port: int, proc: subprocess.Popen[bytes], limit: float = 30.0) -> 
 def start_panel(settings: Settings) -> subprocess.Popen[bytes]:
     """Start the shared simulator and export its URL to the workers (via the environment)."""
     base = _data_dir(settings)
-    base.mkdir(parents=True, exist_ok=True)  # ./data need not exist when the DB is PostgreSQL
+    # ./data need not exist when the DB is PostgreSQL.
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
     port = _free_port()
     cmd = [sys.executable, "-m", "social_scale_http.cli", "simulator", "--host", "127.0.0.1",
            "--port", str(port), "--api-key", SANDBOX_API_KEY, "--seed", str(settings.sandbox_seed),
@@ -68,7 +69,7 @@ def start_panel(settings: Settings) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(cmd, preexec_fn=_die_with_parent)  # noqa: S603 - fixed argv
     _wait_for(port, proc)
     os.environ[ENV_URL] = url = f"http://127.0.0.1:{port}/api/v2"
-    base.mkdir(parents=True, exist_ok=True)
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
     (base / URL_FILE).write_text(url)
     return proc
 

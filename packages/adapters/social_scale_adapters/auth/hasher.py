@@ -1,13 +1,17 @@
-"""PasswordHasher on argon2-cffi (argon2id), with a strong and a cheap (test) profile."""
+"""PasswordHasher on argon2-cffi (argon2id), with a strong and a cheap (test) profile, and
+a bound on how many hashes one process computes at once."""
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from typing import Literal
 
 from argon2 import PasswordHasher as _Argon2
 from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from social_scale_core.auth.ports import PasswordHasher
+from social_scale_core.errors import Overloaded
 
 Profile = Literal["strong", "fast"]
 # "strong" is argon2-cffi's RFC 9106 low-memory default (64 MiB, 3 passes); "fast" only
@@ -46,3 +50,35 @@ class Argon2Hasher:
     @cached_property
     def _dummy_hash(self) -> str:
         return self._argon.hash("not a password of anyone")
+
+
+class BoundedHasher:
+    """At most `limit` hashes or verifications at once in this process (each strong one
+    takes 64 MiB and a core for a while). A caller waits up to `wait` seconds for a slot,
+    then gets Overloaded (503 with Retry-After) instead of queueing behind a flood."""
+
+    def __init__(self, inner: PasswordHasher, limit: int, wait: float = 2.0) -> None:
+        self.inner = self._inner = inner
+        self._slots = threading.BoundedSemaphore(limit)
+        self._wait = wait
+
+    def _acquire(self) -> None:
+        if not self._slots.acquire(timeout=self._wait):
+            raise Overloaded(1, "Too many password checks at once; try again shortly.")
+
+    def hash(self, password: str) -> str:
+        self._acquire()
+        try:
+            return self._inner.hash(password)
+        finally:
+            self._slots.release()
+
+    def verify(self, stored_hash: str | None, password: str) -> bool:
+        self._acquire()
+        try:
+            return self._inner.verify(stored_hash, password)
+        finally:
+            self._slots.release()
+
+    def needs_rehash(self, stored_hash: str) -> bool:
+        return self._inner.needs_rehash(stored_hash)

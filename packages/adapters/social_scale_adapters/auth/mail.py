@@ -10,6 +10,7 @@ import ssl
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Literal
 
 import structlog
 from social_scale_core.auth.model import Mail
@@ -48,14 +49,24 @@ def _full_message(mail: OutgoingMail, sender: str) -> EmailMessage:
     return message
 
 
+TlsMode = Literal["starttls", "ssl", "none"]
+
+
 class SmtpMailer:
-    """Sends through an SMTP server: implicit TLS on port 465, otherwise STARTTLS whenever
-    the server offers it; logs in when a user is set. Every failure becomes MailNotSent."""
+    """Sends through an SMTP server; logs in when a user is set. Every failure becomes
+    MailNotSent, logged without the body (it may carry a reset token).
+
+    `tls`: "ssl" is TLS from the first byte (port 465); "starttls" upgrades the plain
+    connection, and when the server does not offer STARTTLS the send fails if `require_tls`
+    (production) and goes on in clear otherwise (with a warning); "none" never encrypts.
+    Certificates are verified against the system's trust store (or SSL_CERT_FILE)."""
 
     def __init__(self, host: str, port: int, sender: str, user: str | None = None,
-                 password: str | None = None, timeout: float = 10.0) -> None:
+                 password: str | None = None, timeout: float = 10.0, *,
+                 tls: TlsMode = "starttls", require_tls: bool = False) -> None:
         self.host, self.port, self.sender = host, port, sender
         self._user, self._password, self._timeout = user, password, timeout
+        self.tls, self.require_tls = tls, require_tls
 
     def send(self, mail: Mail) -> None:
         self._send(_message(mail, self.sender))
@@ -72,22 +83,33 @@ class SmtpMailer:
                       smtp_host=self.host, error=f"{type(exc).__name__}: {exc}")
             raise MailNotSent(f"SMTP delivery failed: {type(exc).__name__}: {exc}") from exc
 
+    def _connect(self, context: ssl.SSLContext) -> smtplib.SMTP:
+        if self.tls == "ssl":
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self._timeout,
+                                    context=context)
+        return smtplib.SMTP(self.host, self.port, timeout=self._timeout)
+
     def _deliver(self, message: EmailMessage) -> None:
         context = ssl.create_default_context()
-        smtp: smtplib.SMTP
-        if self.port == 465:
-            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self._timeout,
-                                    context=context)
-        else:
-            smtp = smtplib.SMTP(self.host, self.port, timeout=self._timeout)
-        with smtp:
+        with self._connect(context) as smtp:
             smtp.ehlo()
-            if self.port != 465 and smtp.has_extn("starttls"):
-                smtp.starttls(context=context)
-                smtp.ehlo()
+            if self.tls == "starttls":
+                self._start_tls(smtp, context)
             if self._user:
                 smtp.login(self._user, self._password or "")
             smtp.send_message(message)
+
+    def _start_tls(self, smtp: smtplib.SMTP, context: ssl.SSLContext) -> None:
+        if smtp.has_extn("starttls"):
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        elif self.require_tls:
+            raise smtplib.SMTPNotSupportedError(
+                "the server does not offer STARTTLS; nothing was sent in clear")
+        else:
+            log.warning("mail_in_clear", smtp_host=self.host,
+                        reason="the server does not offer STARTTLS (allowed outside "
+                        "production only)")
 
 
 class LogMailer:
@@ -147,9 +169,10 @@ class BackgroundMailer:
 
 
 def build_mailer(*, host: str | None, port: int, sender: str, user: str | None,
-                 password: str | None, production: bool) -> Mailer:
+                 password: str | None, production: bool, tls: TlsMode = "starttls") -> Mailer:
     """The mailer the settings ask for."""
     if host:
-        return BackgroundMailer(SmtpMailer(host, port, sender, user, password))
+        return BackgroundMailer(SmtpMailer(host, port, sender, user, password, tls=tls,
+                                           require_tls=production))
     return DisabledMailer() if production else LogMailer()
 

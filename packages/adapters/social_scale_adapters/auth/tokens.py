@@ -11,7 +11,7 @@ from social_scale_core.errors import InvalidToken
 
 ALGORITHM = "HS256"
 ACCESS_TYP = "access"
-_REQUIRED = ["sub", "iat", "exp", "jti", "typ"]
+_REQUIRED = ["sub", "iat", "exp", "jti", "typ", "sid"]
 
 
 def _invalid() -> InvalidToken:
@@ -19,7 +19,7 @@ def _invalid() -> InvalidToken:
 
 
 class JwtAccessTokenCodec:
-    """Signs claims {sub, iat, exp, jti, typ: "access"} with the shared secret.
+    """Signs claims {sub, iat, exp, jti, sid, typ: "access"} with the shared secret.
 
     Expiry is checked against the injected `now` (not the wall clock), so that tests can
     move time; `iat` in the future is not refused, as clocks of workers may differ a bit.
@@ -33,7 +33,8 @@ class JwtAccessTokenCodec:
     def encode(self, claims: AccessClaims) -> str:
         payload = {
             "sub": claims.sub, "iat": int(claims.issued_at.timestamp()),
-            "exp": int(claims.expires_at.timestamp()), "jti": claims.jti, "typ": ACCESS_TYP,
+            "exp": int(claims.expires_at.timestamp()), "jti": claims.jti, "sid": claims.sid,
+            "typ": ACCESS_TYP,
         }
         return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
 
@@ -41,8 +42,9 @@ class JwtAccessTokenCodec:
         payload = self._verified_payload(token)
         if payload.get("typ") != ACCESS_TYP:
             raise _invalid()
-        sub, jti, iat, exp = (payload.get(k) for k in ("sub", "jti", "iat", "exp"))
-        if not (isinstance(sub, str) and isinstance(jti, str)):
+        sub, jti, sid = (payload.get(k) for k in ("sub", "jti", "sid"))
+        iat, exp = payload.get("iat"), payload.get("exp")
+        if not (isinstance(sub, str) and isinstance(jti, str) and isinstance(sid, str)):
             raise _invalid()
         if not (isinstance(iat, int) and isinstance(exp, int)):
             raise _invalid()
@@ -50,7 +52,7 @@ class JwtAccessTokenCodec:
         if now >= expires_at:
             raise _invalid()
         return AccessClaims(sub=sub, issued_at=datetime.fromtimestamp(iat, UTC),
-                            expires_at=expires_at, jti=jti)
+                            expires_at=expires_at, jti=jti, sid=sid)
 
     def _verified_payload(self, token: str) -> dict[str, Any]:
         try:

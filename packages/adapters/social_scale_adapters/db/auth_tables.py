@@ -7,7 +7,19 @@ from typing import Any
 
 from social_scale_core.auth.model import RefreshToken, ResetToken, Role, User
 from social_scale_core.errors import AdminExists
-from sqlalchemy import Column, ForeignKey, Row, String, Table, exists, insert, select, update
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Row,
+    String,
+    Table,
+    case,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -137,10 +149,24 @@ class SqlRefreshTokenRepository:
         return _rowcount(self._session.execute(update(refresh_tokens).where(
             c.family_id == family_id, c.revoked_at.is_(None)).values(revoked_at=at)))
 
-    def revoke_all_for_user(self, user_id: str, at: datetime) -> int:
+    def revoke_all_for_user(self, user_id: str, at: datetime,
+                            keep_family: str | None = None) -> int:
         c = refresh_tokens.c
-        return _rowcount(self._session.execute(update(refresh_tokens).where(
-            c.user_id == user_id, c.revoked_at.is_(None)).values(revoked_at=at)))
+        where = [c.user_id == user_id, c.revoked_at.is_(None)]
+        if keep_family is not None:
+            where.append(c.family_id != keep_family)
+        return _rowcount(self._session.execute(
+            update(refresh_tokens).where(*where).values(revoked_at=at)))
+
+    def family_live(self, family_id: str, user_id: str) -> bool:
+        # One indexed read per authenticated request: tokens of the family, how many are
+        # revoked, how many belong to someone else.
+        c = refresh_tokens.c
+        total, revoked, foreign = self._session.execute(select(
+            func.count(), func.count(c.revoked_at),
+            func.count(case((c.user_id != user_id, 1))),
+        ).where(c.family_id == family_id)).one()
+        return bool(total) and not revoked and not foreign
 
 
 def _reset(row: Row[Any]) -> ResetToken:

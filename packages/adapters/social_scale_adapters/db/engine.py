@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -22,6 +25,8 @@ def make_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        if engine.url.database not in (None, "", ":memory:"):
+            create_private_file(Path(str(engine.url.database)))
         _tune_sqlite(engine)
         return engine
     # JIT compiling costs tens of milliseconds on queries whose row estimates are high but
@@ -30,6 +35,17 @@ def make_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
         connect_args={"options": "-c jit=off"},
     )
+
+
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file as 0600 before SQLite opens it (SQLite would create it
+    world-readable under the usual umask; its -wal and -shm files take the database
+    file's mode). An existing file is left as it is; a missing folder too (the commands
+    create the data folder, 0700), so that a wrong path still fails as it did."""
+    if not path.parent.is_dir():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import Index, text
 
 # Open, placed orders: what the sync claims (`sync_claims.open_orders` is the same test).
-OPEN_PLACED = ("status IN ('awaiting', 'in_progress', 'pending', 'processing') "
+# It must list exactly core's OPEN_STATUSES (sorted), or the claim's query stops
+# matching the partial index; migration 0009 recreated it when `canceling` joined.
+OPEN_PLACED = ("status IN ('awaiting', 'canceling', 'in_progress', 'pending', 'processing') "
                "AND api_order_id IS NOT NULL")
 
 ANALYTICS_INDEXES = (

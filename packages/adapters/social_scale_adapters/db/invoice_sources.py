@@ -22,7 +22,7 @@ class SqlInvoiceSources:
         row = self._session.execute(
             select(o.id, o.company_id, o.currency, o.cost, o.quantity, o.runs,
                    o.service_name, o.status, o.remains, c.name, c.gstin, c.state_code,
-                   c.address, c.email, c.default_invoice_multiplier)
+                   c.address, c.email, c.default_invoice_multiplier, o.allow_below_cost)
             .join(companies, companies.c.id == o.company_id)
             .where(o.id == order_id)
         ).first()
@@ -35,4 +35,10 @@ class SqlInvoiceSources:
             buyer=BillingParty(name=row.name, gstin=row.gstin, state_code=row.state_code,
                                address=row.address, email=row.email),
             default_multiplier=row.default_invoice_multiplier,
+            allow_below_cost=bool(row.allow_below_cost),
         )
+
+    def company_exists(self, company_id: str) -> bool:
+        found = self._session.execute(
+            select(companies.c.id).where(companies.c.id == company_id)).first()
+        return found is not None

@@ -39,6 +39,8 @@ def _where(query: OrderQuery) -> list[ColumnElement[bool]]:
         where.append(c.created_at >= query.created_from)
     if query.created_to is not None:
         where.append(c.created_at <= query.created_to)
+    if query.allow_below_cost is not None:
+        where.append(c.allow_below_cost.is_(query.allow_below_cost))
     return where
 
 

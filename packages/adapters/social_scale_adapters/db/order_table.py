@@ -8,6 +8,7 @@ from social_scale_core.orders.model import Order, OrderParams, ServiceInfo, Sour
 from social_scale_core.provider import OrderStatus
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     func,
     select,
 )
@@ -58,6 +60,8 @@ orders = Table(
     Column("start_count", BigInteger(), nullable=True),
     Column("remains", BigInteger(), nullable=True),
     Column("invoice_multiplier", Money(), nullable=True),
+    # Invoiced below INVOICE_MIN_MULTIPLIER because the order said so (migration 0009).
+    Column("allow_below_cost", Boolean(), nullable=False, server_default=false()),
     Column("source", String(8), nullable=False),
     Column("idempotency_key", String(255), nullable=True, unique=True),
     Column("request_fingerprint", String(64), nullable=True),
@@ -117,7 +121,7 @@ def to_order(row: Any) -> Order:
         cost=row.cost, currency=row.currency, status=OrderStatus(row.status),
         source=Source(row.source), created_at=row.created_at, invoice_id=row.invoice_id,
         idempotency_key=row.idempotency_key, request_fingerprint=row.request_fingerprint,
-        **values,
+        allow_below_cost=bool(row.allow_below_cost), **values,
     )
 
 
@@ -137,5 +141,6 @@ def row_values(order: Order) -> dict[str, Any]:
         "currency": order.currency, "source": order.source.value,
         "idempotency_key": order.idempotency_key,
         "request_fingerprint": order.request_fingerprint, "created_at": order.created_at,
+        "allow_below_cost": order.allow_below_cost,
         **{name: getattr(order.params, name) for name in _PARAMS}, **mutable_values(order),
     }

@@ -1,10 +1,10 @@
-"""Leases on open orders (and canceled ones awaiting the panel's verdict) for the
-background sync (`orders.sync_claimed_until`)."""
+"""Leases on open orders (`canceling` ones included: they wait for the panel's verdict)
+for the background sync (`orders.sync_claimed_until`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from social_scale_core.provider import OPEN_STATUSES, OrderStatus
@@ -23,22 +23,18 @@ def open_orders() -> ColumnElement[bool]:
     return and_(orders.c.status.in_(OPEN), orders.c.api_order_id.is_not(None))
 
 
-# Raw panel statuses that settle a canceled order's fate (any case), and how long after
-# the cancel we keep asking (an order canceled by hand would otherwise be polled forever).
-_VERDICTS = ("canceled", "cancelled", "partial", "completed", "complete", "refunded",
-             "fail", "failed")
-VERDICT_WINDOW = timedelta(days=7)
+# Raw refill statuses after which the panel's answer no longer changes (lowercase; the
+# core's `refill_is_final` reads the same words).
+_FINAL_REFILL = ("completed", "complete", "rejected", "canceled", "cancelled", "error",
+                 "fail", "failed", "refunded")
 
 
-def awaiting_verdict(now: datetime) -> ColumnElement[bool]:
-    """Canceled at our request (API.md: `canceled` once the panel accepts), but the panel
-    has not said yet how the order ended: synced until it does, so the order and its
-    invoice follow the verdict (Canceled: refund; Partial or Completed: delivered)."""
+def open_refill() -> ColumnElement[bool]:
+    """A finished order with a refill still running: the panel refills only completed or
+    partial orders, so those are followed until the refill ends too."""
     c = orders.c
-    return and_(c.status == OrderStatus.CANCELED.value, c.api_order_id.is_not(None),
-                c.completed_at > now - VERDICT_WINDOW,
-                or_(c.provider_status.is_(None),
-                    func.lower(c.provider_status).not_in(_VERDICTS)))
+    return and_(c.status.not_in(OPEN), c.api_order_id.is_not(None), c.refill_id.is_not(None),
+                or_(c.refill_status.is_(None), func.lower(c.refill_status).not_in(_FINAL_REFILL)))
 
 
 class SqlSyncClaims:
@@ -52,18 +48,15 @@ class SqlSyncClaims:
         c = orders.c
         free = or_(c.sync_claimed_until.is_(None), c.sync_claimed_until < now)
         # Open orders never checked, then open orders least recently checked (both read
-        # `ix_orders_sync_due` in order and stop at the limit), then canceled ones awaiting
-        # the verdict. One query with an OR of them read and sorted every open and every
-        # canceled order on each claim: 270 ms a batch with 1M orders. The canceled step
-        # still reads every canceled order (~200 ms; no index fits it), but only once the
-        # open ones no longer fill a batch, i.e. at the end of a pass. SKIP LOCKED: a row
-        # another worker is claiming right now is passed over, not waited for; the lease
-        # written below then keeps it out of later claims.
+        # `ix_orders_sync_due` in order and stop at the limit); `canceling` is open, so a
+        # cancel is followed until the panel's verdict. Then finished orders whose refill
+        # is still running (few: a refill lasts minutes). SKIP LOCKED: a row another
+        # worker is claiming right now is passed over, not waited for; the lease written
+        # below then keeps it out of later claims.
         steps = (
             (and_(open_orders(), c.last_checked_at.is_(None)), ()),
             (and_(open_orders(), c.last_checked_at < due), (c.last_checked_at,)),
-            (and_(awaiting_verdict(now),
-                  or_(c.last_checked_at.is_(None), c.last_checked_at < due)),
+            (and_(open_refill(), or_(c.last_checked_at.is_(None), c.last_checked_at < due)),
              (c.last_checked_at.asc().nulls_first(), c.id)),
         )
         ids: list[str] = []

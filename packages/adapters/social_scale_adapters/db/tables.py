@@ -6,6 +6,7 @@ from social_scale_adapters.db import auth_tables as _auth_tables  # noqa: F401
 from social_scale_adapters.db import catalog_tables as _catalog_tables  # noqa: F401
 from social_scale_adapters.db import companies as _companies  # noqa: F401
 from social_scale_adapters.db import delivery_tables as _delivery_tables  # noqa: F401
+from social_scale_adapters.db import heartbeats as _heartbeats  # noqa: F401
 from social_scale_adapters.db import integration_logs as _integration_logs  # noqa: F401
 from social_scale_adapters.db import invoice_tables as _invoice_tables  # noqa: F401
 from social_scale_adapters.db import order_batches as _order_batches  # noqa: F401

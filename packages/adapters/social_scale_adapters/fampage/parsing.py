@@ -22,6 +22,9 @@ from social_scale_core.provider import (
 DOCUMENTED_CURRENCY = "INR"
 _TRUE = frozenset({"true", "1", "yes", "ok", "success"})
 _FALSE = frozenset({"false", "0", "no", "", "none", "null"})
+# Fampage's `{"ok": "false"}` gives no reason; these are the panel's usual ones.
+REFUSED_CANCEL = ("the panel refused to cancel the order (its service may take no cancels, "
+                  "or the order is already too far along)")
 
 
 def loads(text: str) -> Any:
@@ -221,7 +224,7 @@ def parse_cancel(payload: Any, order_id: int) -> CancelResult:
     if "cancel" in body:
         return _cancel_entry(order_id, body["cancel"])
     accepted = to_bool(body["ok"])
-    return CancelResult(order_id, accepted, None if accepted else "the panel refused to cancel")
+    return CancelResult(order_id, accepted, None if accepted else REFUSED_CANCEL)
 
 
 def _has(payload: Any, key: str) -> bool:
@@ -242,4 +245,4 @@ def _cancel_entry(order_id: int, value: Any) -> CancelResult:
     if isinstance(value, dict | list) or value is None:
         raise ProviderBadResponse("the panel's cancel answer is unreadable")
     accepted = to_bool(value)
-    return CancelResult(order_id, accepted, None if accepted else "the panel refused to cancel")
+    return CancelResult(order_id, accepted, None if accepted else REFUSED_CANCEL)

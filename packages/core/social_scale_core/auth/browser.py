@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from social_scale_core.auth.model import RefreshToken, User
 from social_scale_core.auth.policy import secret_hash
-from social_scale_core.auth.sessions import AuthPorts
+from social_scale_core.auth.sessions import AuthPorts, check_access
 from social_scale_core.errors import InvalidToken
 
 
@@ -23,7 +23,11 @@ def session_user(ports: AuthPorts, refresh_secret: str) -> tuple[User, RefreshTo
         user = uow.users.get(stored.user_id) if stored is not None else None
     if stored is None or user is None or not stored.is_live(now):
         raise InvalidToken("The session has ended; sign in again.")
-    return user, stored
+    # The same check as every API access token: the session (family) is not revoked.
+    try:
+        return check_access(ports, stored.user_id, stored.family_id), stored
+    except InvalidToken:
+        raise InvalidToken("The session has ended; sign in again.") from None
 
 
 def sign_out_everywhere(ports: AuthPorts, user: User) -> int:

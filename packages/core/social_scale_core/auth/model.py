@@ -66,12 +66,14 @@ class ResetToken:
 
 @frozen
 class AccessClaims:
-    """What a signed access token says: who (`sub`), when, and its own id (`jti`)."""
+    """What a signed access token says: who (`sub`), when, its own id (`jti`) and the
+    session it belongs to (`sid`, the refresh-token family): it dies with that family."""
 
     sub: str
     issued_at: datetime
     expires_at: datetime
     jti: str
+    sid: str
 
 
 @frozen
@@ -95,8 +97,16 @@ class Mail:
 
 # Failed logins per (email, client ip); a success clears the count.
 LOGIN_FAILURES = RateRule(limit=5, window_seconds=15 * 60)
+# Failed logins per client ip, whatever the emails: one address cannot spray many accounts.
+LOGIN_IP_FAILURES = RateRule(limit=20, window_seconds=15 * 60)
+# Failed logins per account from all addresses together: growing waits (at most an hour),
+# never a lock-out that outlives its window. A password reset clears them.
+LOGIN_ACCOUNT_TIERS = (RateRule(limit=5, window_seconds=5 * 60),
+                       RateRule(limit=20, window_seconds=3600))
 # Attempts per client ip on the unauthenticated endpoints that write or send mail.
 PER_IP_HOURLY = RateRule(limit=10, window_seconds=3600)
+# Reset mails asked for one email address, from anywhere.
+PER_EMAIL_HOURLY = RateRule(limit=5, window_seconds=3600)
 
 
 @frozen
@@ -107,5 +117,13 @@ class AuthPolicy:
     refresh_ttl: timedelta = timedelta(days=7)
     reset_ttl: timedelta = timedelta(hours=1)
     login_failures: RateRule = LOGIN_FAILURES
+    login_ip_failures: RateRule = LOGIN_IP_FAILURES
+    login_account_tiers: tuple[RateRule, ...] = LOGIN_ACCOUNT_TIERS
     register_attempts: RateRule = PER_IP_HOURLY
     forgot_attempts: RateRule = PER_IP_HOURLY
+    forgot_per_email: RateRule = PER_EMAIL_HOURLY
+    reset_attempts: RateRule = PER_IP_HOURLY
+    reset_per_account: RateRule = PER_EMAIL_HOURLY
+    # Register needs this token (compared in constant time) when `bootstrap_required`.
+    bootstrap_required: bool = False
+    bootstrap_token: str | None = None

@@ -6,6 +6,8 @@ import hashlib
 import secrets
 import uuid
 
+from zxcvbn import zxcvbn
+
 from social_scale_core.errors import FieldError, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
@@ -13,6 +15,10 @@ MAX_PASSWORD_LENGTH = 1024
 # A local part shorter than this is too common a substring to forbid inside passwords
 # ("a@x.io" would ban every password with an "a"); it is still forbidden as the password.
 _MIN_LOCAL_PART_FOR_CONTAINS = 3
+# zxcvbn's score (0..4): 3 is "safely unguessable: moderate protection from offline attack".
+MIN_STRENGTH = 3
+# zxcvbn's own bound on the work per check; a longer password is judged by its start.
+_STRENGTH_CHARS = 72
 
 
 def normalise_email(email: str) -> str:
@@ -33,7 +39,21 @@ def password_problems(password: str, email: str) -> list[str]:
         lowered == local or (len(local) >= _MIN_LOCAL_PART_FOR_CONTAINS and local in lowered)
     ):
         problems.append("must not contain the email address's name")
+    if not problems:
+        problems.extend(_guessability(password, email, local))
     return problems
+
+
+def _guessability(password: str, email: str, local: str) -> list[str]:
+    """zxcvbn's verdict, with its own warning and suggestions, when the score is too low."""
+    result = zxcvbn(password[:_STRENGTH_CHARS], user_inputs=[email, local, "social scale"])
+    if result["score"] >= MIN_STRENGTH:
+        return []
+    feedback = result["feedback"]
+    hints = " ".join(part for part in [feedback["warning"], *feedback["suggestions"]] if part)
+    message = (f"is too easy to guess (strength {result['score']} of 4, at least "
+               f"{MIN_STRENGTH} needed)")
+    return [f"{message}: {hints}" if hints else message]
 
 
 def check_password(password: str, email: str, field: str = "password") -> None:

@@ -54,8 +54,16 @@ class RefreshTokenRepository(Protocol):
         """Revoke every not yet revoked token of the family; return how many."""
         ...
 
-    def revoke_all_for_user(self, user_id: str, at: datetime) -> int:
-        """Revoke every not yet revoked token of the user; return how many."""
+    def revoke_all_for_user(self, user_id: str, at: datetime,
+                            keep_family: str | None = None) -> int:
+        """Revoke every not yet revoked token of the user, except those of `keep_family`
+        when given; return how many."""
+        ...
+
+    def family_live(self, family_id: str, user_id: str) -> bool:
+        """True if the family has tokens, all of `user_id`, and none of them is revoked
+        (revocation is sticky: one revoked token ends the family). Expiry and spending do
+        not matter here: an access token has its own, shorter life."""
         ...
 
 
@@ -101,6 +109,11 @@ class AccessTokenCodec(Protocol):
         anything else: bad signature or algorithm (incl. `none`), malformed, expired at
         `now`, missing claims, or a token that is not of type access."""
         ...
+
+
+TaskRunner = Callable[[Callable[[], None]], None]
+"""Runs a task later, off the request (a thread pool in the app, inline in tests). The task
+must handle and log its own errors: nobody waits for it."""
 
 
 class Mailer(Protocol):

@@ -11,7 +11,7 @@ from attrs import evolve, frozen
 from social_scale_core.clock import Clock
 from social_scale_core.companies.model import Company, CompanyDetails, validated
 from social_scale_core.companies.ports import CompaniesUowFactory, CompanyRepository
-from social_scale_core.errors import NotFound
+from social_scale_core.errors import FieldError, NotFound, ValidationFailed
 from social_scale_core.rate_limit import RateRule, consume
 
 DEFAULT_CREATE_RULE = RateRule(limit=20, window_seconds=3600)
@@ -32,8 +32,27 @@ def active_company(companies: CompanyRepository, company_id: str) -> Company:
     return company
 
 
-def create_company(ports: CompanyPorts, details: CompanyDetails, client_ip: str) -> Company:
-    """Validate, count the client's creation (RateLimited past the rule), store."""
+# What an anonymous client may set when it creates a company (API.md); prices are not.
+PUBLIC_FIELDS = ("name", "email", "phone", "address", "gstin", "state_code", "notes")
+ADMIN_ONLY = {"default_invoice_multiplier": "defaultInvoiceMultiplier"}
+
+
+def _refuse_admin_fields(details: CompanyDetails) -> None:
+    """Creation is public: a price set there would bill the admin's next orders at a
+    stranger's choice. Only `update_company` (admin) sets these."""
+    given = [api for name, api in ADMIN_ONLY.items() if getattr(details, name) is not None]
+    if given:
+        raise ValidationFailed([FieldError(f, "unknown field") for f in given])
+
+
+def create_company(ports: CompanyPorts, details: CompanyDetails, client_ip: str, *,
+                   by_admin: bool = False) -> Company:
+    """Creation: public unless `by_admin` (an authenticated admin's door, e.g. the
+    console), and then only PUBLIC_FIELDS (ValidationFailed `unknown field` for an
+    admin-only one, such as a price); validate, count the client's creation
+    (RateLimited past the rule), store."""
+    if not by_admin:
+        _refuse_admin_fields(details)
     details = validated(details)
     now = ports.clock.now()
     company = Company(id=str(uuid.uuid4()), details=details, created_at=now, updated_at=now)

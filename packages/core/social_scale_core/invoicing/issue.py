@@ -21,6 +21,7 @@ from social_scale_core.invoicing.numbering import next_number
 from social_scale_core.invoicing.ports import InvoicingUnitOfWork
 from social_scale_core.invoicing.pricing import (
     apply_tax,
+    check_floor,
     check_multiplier,
     delivered_units,
     make_line,
@@ -45,11 +46,12 @@ def issue_invoice(
     Runs inside the caller's unit of work, so the order and its invoice (and the number
     it took) are committed or rolled back together. total = round_half_up(base_cost x
     multiplier) (+ GST when the policy adds it). Raises ValidationFailed for a bad
-    multiplier or quantity, Conflict if the order already has an invoice (the
+    multiplier (also one below the policy's floor unless the request allows it) or
+    quantity, Conflict if the order already has an invoice (the
     repository's `add` says so: one invoice per order is a constraint of the store, and
     the caller's rollback gives the number back).
     """
-    _check(request)
+    _check(request, policy)
     invoice = _new_invoice(request, "", now, policy)
     # The number last: its series' row stays locked until the caller commits, and every
     # other invoice waits for it (so the pricing above is done before taking it).
@@ -62,8 +64,10 @@ def issue_invoice(
     return invoice
 
 
-def _check(request: InvoiceRequest) -> None:
+def _check(request: InvoiceRequest, policy: InvoicePolicy) -> None:
     check_multiplier(request.multiplier)
+    check_floor(request.multiplier, policy.min_multiplier, allowed=request.allow_below_cost,
+                field="multiplier")
     if request.quantity <= 0:
         raise ValidationFailed.single("quantity", "must be positive")
     if request.base_cost < 0:
@@ -96,8 +100,9 @@ def invoice_order(
     """Invoice an existing order that has none (POST /invoices/order/:orderId); commits.
 
     NotFound for an unknown order; Conflict if it already has an invoice, or failed or was
-    canceled (nothing to bill). An order that already ended partial is billed for what the
-    panel delivered.
+    canceled (nothing to bill); ValidationFailed (`multiplier`) for a multiplier below the
+    policy's floor unless the order was placed with allowBelowCost. An order that already
+    ended partial is billed for what the panel delivered.
     """
     with uow_factory() as uow:
         order = uow.invoice_sources.order(order_id)
@@ -112,6 +117,7 @@ def invoice_order(
             base_cost=order.cost,
             multiplier=_first(multiplier, order.default_multiplier, policy.default_multiplier),
             description=order.description, quantity=order.quantity, buyer=order.buyer,
+            allow_below_cost=order.allow_below_cost,
         )
         issue_invoice(uow, request, now, policy, actor)
         if order.status == "partial":

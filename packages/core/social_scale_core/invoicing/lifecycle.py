@@ -77,6 +77,15 @@ def list_invoices(uow_factory: UowFactory, query: InvoiceFilter) -> tuple[list[I
         return uow.invoices.list(query)
 
 
+def company_invoices(uow_factory: UowFactory, query: InvoiceFilter) -> tuple[list[Invoice], int]:
+    """`list_invoices` of the filter's company; NotFound if no such company was ever made
+    (as its orders: an empty page would read as "no invoices yet")."""
+    with uow_factory() as uow:
+        if query.company_id is None or not uow.invoice_sources.company_exists(query.company_id):
+            raise NotFound(f"No company with id {query.company_id}.")
+        return uow.invoices.list(query)
+
+
 def history(uow_factory: UowFactory, invoice_id: str) -> list[HistoryEntry]:
     """Every recorded change of an invoice, oldest first."""
     with uow_factory() as uow:

@@ -13,6 +13,7 @@ from social_scale_core.money import price_per
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 SAC_ADVERTISING = "998361"  # SAC for advertising services (social-media promotion)
 DEFAULT_MULTIPLIER = Decimal(8)
+MIN_MULTIPLIER = Decimal(1)  # below it the client pays less than the panel charges
 
 
 class InvoiceStatus(StrEnum):
@@ -62,6 +63,7 @@ class InvoiceRequest:
     description: str
     quantity: int
     buyer: BillingParty
+    allow_below_cost: bool = False  # the order said a multiplier under the floor is meant
 
 
 @frozen
@@ -223,3 +225,5 @@ class InvoicePolicy:
     tax_inclusive: bool = False
     timezone: tzinfo = IST
     default_multiplier: Decimal = DEFAULT_MULTIPLIER
+    # The floor of every multiplier (INVOICE_MIN_MULTIPLIER) unless an order allows less.
+    min_multiplier: Decimal = MIN_MULTIPLIER

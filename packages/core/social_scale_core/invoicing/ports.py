@@ -128,12 +128,18 @@ class OrderForInvoice:
     remains: int | None
     buyer: BillingParty
     default_multiplier: Decimal | None = None  # the company's, if it has its own
+    allow_below_cost: bool = False  # the order allows a multiplier below the floor
 
 
 class InvoiceSources(Protocol):
     """Read-only view of orders and companies, for invoices created after the fact."""
 
     def order(self, order_id: str) -> OrderForInvoice | None: ...
+
+    def company_exists(self, company_id: str) -> bool:
+        """True for a company that was ever created (soft-deleted ones too: their
+        invoices stay)."""
+        ...
 
 
 class InvoicingUnitOfWork(UnitOfWork, Protocol):

@@ -35,6 +35,21 @@ def check_multiplier(multiplier: Decimal, field: str = "multiplier") -> Decimal:
     return multiplier
 
 
+def check_floor(multiplier: Decimal, floor: Decimal, *, allowed: bool, field: str,
+                source: str = "the multiplier") -> Decimal:
+    """Refuse a multiplier below `floor` (INVOICE_MIN_MULTIPLIER: the invoice would not
+    cover the panel's cost) unless the order explicitly allowed it (`allowBelowCost`).
+
+    `source` says where the multiplier came from, for the message ("the company's default").
+    """
+    if multiplier < floor and not allowed:
+        raise ValidationFailed.single(field, (
+            f"{source} ({multiplier}) is below the minimum multiplier {floor} "
+            "(INVOICE_MIN_MULTIPLIER), so the invoice would not cover the panel's cost; "
+            "give a higher one, or allowBelowCost: true on the order if that is meant"))
+    return multiplier
+
+
 def priced(base_cost: Decimal, multiplier: Decimal) -> Decimal:
     """What the client pays before any tax is added: baseCost x multiplier, half-up to cents."""
     return round_cents(base_cost * multiplier)

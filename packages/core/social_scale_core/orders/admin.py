@@ -11,14 +11,15 @@ from attrs import evolve, frozen
 from social_scale_core.errors import (
     DuplicateOrder,
     FieldError,
+    IllegalTransition,
     NotFound,
     ValidationFailed,
 )
 from social_scale_core.invoicing import bill_in_batch, issue_invoice
-from social_scale_core.invoicing.pricing import check_multiplier
-from social_scale_core.money import order_cost
+from social_scale_core.invoicing.pricing import check_floor, check_multiplier
+from social_scale_core.money import MONEY_MAX, order_cost
 from social_scale_core.orders.deps import OrderPorts, load
-from social_scale_core.orders.links import BadLink, normalise_link, target_key
+from social_scale_core.orders.links import BadLink, check_link, normalise_link, target_key
 from social_scale_core.orders.model import Order, ServiceInfo, Source, new_order_id
 from social_scale_core.orders.placement import OrderDraft
 from social_scale_core.orders.placing import invoice_request
@@ -83,12 +84,16 @@ def _manual_errors(ports: OrderPorts, draft: OrderDraft, api_order_id: int,
     if api_order_id < 1:
         errors.append(FieldError("apiOrderId", "must be a positive integer"))
     try:
-        normalise_link(draft.link)
+        normalise_link(draft.link) if service is None else check_link(draft.link,
+                                                                       service.network)
     except BadLink as exc:
         errors.append(FieldError("link", str(exc)))
     if draft.invoice_multiplier is not None:
         try:
             check_multiplier(draft.invoice_multiplier, "invoiceMultiplier")
+            check_floor(draft.invoice_multiplier, ports.invoice_policy.min_multiplier,
+                        allowed=draft.allow_below_cost, field="invoiceMultiplier",
+                        source="the order's multiplier")
         except ValidationFailed as exc:
             errors.extend(exc.errors)
     if taken and not errors:
@@ -108,6 +113,7 @@ def _manual_order(ports: OrderPorts, draft: OrderDraft, api_order_id: int,
         cost=order_cost(service.rate, units), currency=service.currency,
         status=OrderStatus.PENDING, source=Source.MANUAL, created_at=now, updated_at=now,
         api_order_id=api_order_id, invoice_multiplier=draft.invoice_multiplier,
+        allow_below_cost=draft.allow_below_cost,
     )
 
 
@@ -170,6 +176,9 @@ def set_status(ports: OrderPorts, order_id: str, status: OrderStatus,
     Resolving an order without a panel id (`unknown`, or a stuck `submitting`): `pending`
     with the `apiOrderId` found on the panel (its invoice is issued then), or `failed`.
     """
+    if status is OrderStatus.CANCELING:
+        raise IllegalTransition(
+            "Only a cancel request the panel accepts makes an order canceling.")
     with ports.uow() as uow:
         order = load(uow, order_id, for_update=True)
         resolving = order.api_order_id is None and status is OrderStatus.PENDING
@@ -196,23 +205,39 @@ def _check_stats(change: StatsChange) -> None:
     if charge is not None:
         exponent = charge.normalize().as_tuple().exponent
         if not charge.is_finite() or charge < 0:
-            errors.append(FieldError("charge", "must be a non-negative amount"))
+            errors.append(FieldError("charge", "must be a decimal amount of at least 0"))
+        elif charge > MONEY_MAX:
+            errors.append(FieldError("charge", f"must be at most {MONEY_MAX}"))
         elif isinstance(exponent, int) and -exponent > MONEY_PLACES:
-            errors.append(FieldError("charge", f"may have at most {MONEY_PLACES} decimals"))
+            errors.append(FieldError(
+                "charge", f"must be a decimal amount with at most {MONEY_PLACES} places"))
     if errors:
         raise ValidationFailed(errors)
 
 
+def _check_remains(order: Order, remains: int | None) -> None:
+    """Between -units (the panel over-delivered) and units (nothing delivered)."""
+    if remains is not None and not -order.units <= remains <= order.units:
+        raise ValidationFailed.single("remains", (
+            f"must be between -{order.units} and {order.units} (the order's units; "
+            "negative: delivered more than ordered)"))
+
+
 def set_stats(ports: OrderPorts, order_id: str, change: StatsChange) -> Order:
-    """Correct start count, remains (may be negative: over-delivery) or charge by hand."""
+    """Correct start count, remains (within -units..units) or charge (>= 0) by hand; an
+    order that ended partial or canceled has its invoice follow the corrected remains, as
+    after a sync (it never bills more than before)."""
     _check_stats(change)
     with ports.uow() as uow:
         order = load(uow, order_id, for_update=True)
+        _check_remains(order, change.remains)
         for name in ("start_count", "remains", "charge"):
             value = getattr(change, name)
             if value is not None:
                 setattr(order, name, value)
-        order.updated_at = ports.clock.now()
+        now = order.updated_at = ports.clock.now()
         uow.orders.save(order)
+        if change.remains is not None and order.status in BILLED_AS_DELIVERED:
+            settle_invoice(uow, order, now, ports)
         uow.commit()
     return order

@@ -1,15 +1,17 @@
 """The order entity and its lifecycle: which status may follow which.
 
-    submitting ──> pending ──> in_progress / processing / awaiting ──> completed
-        │   │         (open states move freely among themselves)   ──> partial
-        │   └──> failed                                             ──> canceled
+    submitting ──> pending ──> awaiting / processing / in_progress ──> completed
+        │   │         │                  │                          ──> partial
+        │   │         └──── canceling <──┘ (a cancel the panel took) ──> canceled
+        │   └──> failed                   └──> canceled / partial / completed / failed
         └──> unknown ──> pending (apiOrderId found on the panel)    ──> failed
                     └──> failed
-A final state (completed, partial, canceled, failed) never changes again, with one
-exception: canceled -> partial / completed. A cancel the panel accepts makes the order
-`canceled` at once (API.md), but the panel may still end it Partial (it had delivered
-some) or Completed (it finished first): its verdict wins, so that the invoice bills what
-was delivered instead of nothing.
+Open states only move forward: pending, then awaiting / processing / in_progress (one
+rank: they move freely among themselves), never back to pending; a panel answer that
+would move an order back keeps the furthest state (its raw text is still recorded).
+`canceling` (the panel accepted a cancel request, the money is not back yet) waits for
+the panel's verdict: canceled, partial or completed (or failed); open answers keep it.
+A final state (completed, partial, canceled, failed) never changes again.
 """
 
 from __future__ import annotations
@@ -22,16 +24,31 @@ from enum import StrEnum
 from attrs import define, frozen
 
 from social_scale_core.errors import IllegalTransition
-from social_scale_core.provider import FINAL_STATUSES, OPEN_STATUSES, OrderStatus, PanelOrder
+from social_scale_core.provider import (
+    CANCEL_VERDICTS,
+    FINAL_STATUSES,
+    OrderStatus,
+    PanelOrder,
+)
+
+# How far a working order has got; a move to a lower rank is a move backwards.
+_RANK = {OrderStatus.PENDING: 0, OrderStatus.AWAITING: 1, OrderStatus.PROCESSING: 1,
+         OrderStatus.IN_PROGRESS: 1}
+
+
+def _onwards(status: OrderStatus) -> frozenset[OrderStatus]:
+    ahead = {s for s, rank in _RANK.items() if rank >= _RANK[status]}
+    return frozenset(ahead | {OrderStatus.CANCELING} | FINAL_STATUSES)
+
 
 _NEXT: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.SUBMITTING: frozenset(
         {OrderStatus.PENDING, OrderStatus.UNKNOWN, OrderStatus.FAILED}
     ),
     OrderStatus.UNKNOWN: frozenset({OrderStatus.PENDING, OrderStatus.FAILED}),
-    **{status: OPEN_STATUSES | FINAL_STATUSES for status in OPEN_STATUSES},
+    **{status: _onwards(status) for status in _RANK},
+    OrderStatus.CANCELING: CANCEL_VERDICTS,
     **{status: frozenset() for status in FINAL_STATUSES},
-    OrderStatus.CANCELED: frozenset({OrderStatus.PARTIAL, OrderStatus.COMPLETED}),
 }
 # Refill statuses after which the panel's answer no longer changes.
 _FINAL_REFILL = frozenset({"completed", "complete", "rejected", "canceled", "cancelled",
@@ -88,6 +105,7 @@ class ServiceInfo:
 @define
 class Order:
     """One order. `cost` = rate x units / 1000 as priced; `charge` = what the panel reports.
+    `allow_below_cost`: the order asked to be invoiced below the multiplier floor.
 
     `idempotency_key` + `request_fingerprint` make repeats return this order; `error_code`
     and `error_message` keep why it failed (or was left unknown) so a repeat says the same.
@@ -113,6 +131,7 @@ class Order:
     start_count: int | None = None
     remains: int | None = None
     invoice_multiplier: Decimal | None = None
+    allow_below_cost: bool = False  # invoiced below INVOICE_MIN_MULTIPLIER on purpose
     invoice_id: str | None = None
     idempotency_key: str | None = None
     request_fingerprint: str | None = None
@@ -147,8 +166,9 @@ class Order:
         return False
 
     def apply_panel(self, panel: PanelOrder, now: datetime) -> bool:
-        """Take the panel's report. Numbers always refresh; the status only moves where the
-        lifecycle allows (never out of a final state). True if it has just become final."""
+        """Take the panel's report. Numbers and the raw status always refresh; the status
+        only moves where the lifecycle allows (never backwards, never out of a final
+        state, out of `canceling` only to a verdict). True if it has just become final."""
         self.provider_status = panel.raw_status
         if panel.charge is not None:
             self.charge = panel.charge

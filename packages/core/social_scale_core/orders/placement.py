@@ -11,7 +11,7 @@ from attrs import asdict, field, fields, frozen
 
 from social_scale_core.errors import FieldError, ValidationFailed
 from social_scale_core.money import order_cost
-from social_scale_core.orders.links import BadLink, normalise_link
+from social_scale_core.orders.links import BadLink, check_link, normalise_link
 from social_scale_core.orders.model import OrderParams
 from social_scale_core.provider import AddRequest, Service
 
@@ -53,6 +53,7 @@ class OrderDraft:
     quantity: int
     invoice_multiplier: Decimal | None = None
     params: OrderParams = field(factory=OrderParams)
+    allow_below_cost: bool = False  # invoice below INVOICE_MIN_MULTIPLIER on purpose
 
     def fingerprint(self, scope: str, *extra: object) -> str:
         """A digest of everything the request asked for: a repeat must match it exactly."""
@@ -118,9 +119,10 @@ def _check_quantity(draft: OrderDraft, service: Service, errors: list[FieldError
         )))
 
 
-def _link(link: str, errors: list[FieldError]) -> str:
+def _link(link: str, service: Service | None, errors: list[FieldError]) -> str:
+    """The link as sent: a public http(s) URL, of the service's network when known."""
     try:
-        return normalise_link(link)
+        return normalise_link(link) if service is None else check_link(link, service.network)
     except BadLink as exc:
         errors.append(FieldError("link", str(exc)))
         return link
@@ -141,7 +143,7 @@ def check_draft(draft: OrderDraft, service: Service | None,
     `removed_at`: when the panel stopped listing the service (new orders are refused).
     """
     errors: list[FieldError] = []
-    link = _link(draft.link, errors)
+    link = _link(draft.link, service, errors)
     if draft.quantity < 1:
         errors.append(FieldError("quantity", "must be at least 1"))
     if service is None or removed_at is not None:

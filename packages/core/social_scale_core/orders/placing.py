@@ -30,7 +30,7 @@ from social_scale_core.errors import (
     ValidationFailed,
 )
 from social_scale_core.invoicing import Invoice, InvoiceRequest, bill_in_batch, issue_invoice
-from social_scale_core.invoicing.pricing import check_multiplier
+from social_scale_core.invoicing.pricing import check_floor, check_multiplier
 from social_scale_core.orders.deps import OrderPorts, buyer_of, load
 from social_scale_core.orders.links import target_key
 from social_scale_core.orders.model import Order, ServiceInfo, Source, new_order_id
@@ -89,12 +89,20 @@ def _company_errors(uow: OrdersUnitOfWork,
     return company, []
 
 
-def _multiplier(draft: OrderDraft, company: Company | None, ports: OrderPorts) -> Decimal:
+def order_multiplier(draft: OrderDraft, company: Company | None, ports: OrderPorts) -> Decimal:
+    """The order's multiplier, else the company's default, else the policy's; one below
+    the policy's floor is refused (`invoiceMultiplier`) unless the draft allows it."""
     if draft.invoice_multiplier is not None:
-        return check_multiplier(draft.invoice_multiplier, "invoiceMultiplier")
-    if company is not None and company.details.default_invoice_multiplier is not None:
-        return company.details.default_invoice_multiplier
-    return ports.invoice_policy.default_multiplier
+        multiplier = check_multiplier(draft.invoice_multiplier, "invoiceMultiplier")
+        source = "the order's multiplier"
+    elif company is not None and company.details.default_invoice_multiplier is not None:
+        multiplier = company.details.default_invoice_multiplier
+        source = "the company's default multiplier"
+    else:
+        multiplier = ports.invoice_policy.default_multiplier
+        source = "the default multiplier (INVOICE_DEFAULT_MULTIPLIER)"
+    return check_floor(multiplier, ports.invoice_policy.min_multiplier,
+                       allowed=draft.allow_below_cost, field="invoiceMultiplier", source=source)
 
 
 def checked_draft(
@@ -106,7 +114,7 @@ def checked_draft(
     company, errors = _company_errors(uow, draft.company_id)
     multiplier = Decimal(0)
     try:
-        multiplier = _multiplier(draft, company, ports)
+        multiplier = order_multiplier(draft, company, ports)
     except ValidationFailed as exc:
         errors.extend(exc.errors)
     try:
@@ -130,6 +138,7 @@ def new_order(ports: OrderPorts, draft: OrderDraft, service: Service,
         link=checked.link, target_key=target_key(checked.link), quantity=draft.quantity,
         params=draft.params, cost=checked.cost, currency=service.currency,
         status=OrderStatus.SUBMITTING, source=Source.API, created_at=now, updated_at=now,
+        allow_below_cost=draft.allow_below_cost,
     )
 
 
@@ -185,8 +194,8 @@ def _accept(ports: OrderPorts, order_id: str, api_order_id: int, company: Compan
                               batch_id=batch_id)
     except Exception:
         # The panel took the order (and the money): keep at least the panel's id.
-        log.exception("order_accepted_but_not_invoiced order_id=%s api_order_id=%s",
-                      order_id, api_order_id)
+        log.exception("order_accepted_but_not_invoiced",
+                      extra={"order_id": order_id, "api_order_id": api_order_id})
         return store_accepted(ports, order_id, api_order_id, company, with_invoice=False)
 
 
@@ -196,7 +205,7 @@ def invoice_request(order: Order, company: Company) -> InvoiceRequest:
         order_id=order.id, company_id=order.company_id, currency=order.currency,
         base_cost=order.cost, multiplier=order.invoice_multiplier,
         description=f"{order.service.name} ({order.units} units) for {order.link}",
-        quantity=order.units, buyer=buyer_of(company),
+        quantity=order.units, buyer=buyer_of(company), allow_below_cost=order.allow_below_cost,
     )
 
 

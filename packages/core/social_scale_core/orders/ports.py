@@ -29,6 +29,7 @@ class OrderQuery:
     link_contains: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    allow_below_cost: bool | None = None  # placed with allowBelowCost (True) or without
     sort: str = "-createdAt"  # one of SORT_FIELDS, "-" for descending
 
 

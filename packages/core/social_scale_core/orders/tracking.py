@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from social_scale_core.errors import (
+    CancelNotAvailable,
     DomainError,
     IllegalTransition,
     OrderRejected,
@@ -184,7 +185,7 @@ def request_refill(ports: OrderPorts, api_order_id: int) -> Order:
     service = ports.catalog.get(order.service.service_id)
     if service is None or not service.refill:
         raise RefillNotAvailable("This order's service does not offer refills.")
-    if order.status in (OrderStatus.CANCELED, OrderStatus.FAILED):
+    if order.status in (OrderStatus.CANCELED, OrderStatus.FAILED, OrderStatus.CANCELING):
         raise RefillNotAvailable(f"A {order.status.value} order cannot be refilled.")
     refill_id = _ask(order, lambda: ports.provider.refill(api_order_id))
     with ports.uow() as uow:
@@ -197,23 +198,35 @@ def request_refill(ports: OrderPorts, api_order_id: int) -> Order:
 
 
 def cancel_order(ports: OrderPorts, api_order_id: int) -> Order:
-    """Ask the panel to cancel an open order; `canceled` only once it accepts.
+    """Ask the panel to cancel an open order; `canceling` once it accepts the request.
 
-    IllegalTransition (no panel call) for an order that is not open; OrderRejected (409)
-    with the panel's words when it refuses. The refund shows in a later status sync.
+    The panel's later status decides the outcome (canceled, partial or completed) and the
+    invoice follows it then, as for any final status (`_apply`). Conflict (409, no panel
+    call) for an order that is not open, one already `canceling`, or whose service takes
+    no cancels; OrderRejected (409) with the panel's words when it refuses.
     """
     with ports.uow() as uow:
         order = load_by_api_id(uow, api_order_id)
-    if not order.status.is_open:
-        raise IllegalTransition(f"A {order.status.value} order cannot be canceled.")
+    _check_cancelable(ports, order)
     result = _ask(order, lambda: ports.provider.cancel(api_order_id))
     if not result.accepted:
         raise OrderRejected(result.message or "The panel refused to cancel the order.",
                             "refused", None, order.id)
     with ports.uow() as uow:
         order = load(uow, order.id, for_update=True)
-        if order.status.is_open:
-            order.move_to(OrderStatus.CANCELED, ports.clock.now())
+        if order.status.is_open and order.status is not OrderStatus.CANCELING:
+            order.move_to(OrderStatus.CANCELING, ports.clock.now())
             uow.orders.save(order)
             uow.commit()
     return order
+
+
+def _check_cancelable(ports: OrderPorts, order: Order) -> None:
+    if order.status is OrderStatus.CANCELING:
+        raise IllegalTransition(
+            "A cancel of this order is already waiting for the panel's verdict.")
+    if not order.status.is_open:
+        raise IllegalTransition(f"A {order.status.value} order cannot be canceled.")
+    service = ports.catalog.get(order.service.service_id)
+    if service is not None and not service.cancel:
+        raise CancelNotAvailable("This order's service does not accept cancels.")

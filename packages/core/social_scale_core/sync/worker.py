@@ -145,15 +145,18 @@ def run_steps(steps: tuple[Callable[[], None], ...]) -> None:
         try:
             step()
         except Exception:
-            log.exception("round_step_crashed step=%s", getattr(step, "__name__", step))
+            log.exception("round_step_crashed",
+                          extra={"step": getattr(step, "__name__", repr(step))})
 
 
 @define
 class SyncWorker:
-    """Runs passes until `stop` is set; `wait` sleeps (returns True when stopped early).
+    """Runs rounds until `stop` is set; `wait` sleeps (returns True when stopped early).
 
-    `steps` are the round's other periodic jobs (the catalog refresh, ...), run after each
-    pass; each must catch and log its own failures (see `run_steps`).
+    A round is `run_round` when given (the background round of named steps, which the
+    worker and `serve` share), else one `sync_pass` followed by `steps`, the other
+    periodic jobs, each catching and logging its own failures (see `run_steps`); a round
+    that raises backs the next one off.
     """
 
     deps: SyncDeps
@@ -161,6 +164,7 @@ class SyncWorker:
     rng: random.Random = field(factory=random.Random)
     failures: int = 0
     steps: tuple[Callable[[], None], ...] = ()
+    run_round: Callable[[], object] | None = None
 
     def next_delay(self) -> float:
         s = self.deps.settings
@@ -179,17 +183,21 @@ class SyncWorker:
 
     def _sync(self) -> None:
         try:
-            sync_pass(self.deps)
+            if self.run_round is not None:
+                self.run_round()
+            else:
+                sync_pass(self.deps)
             self.failures = 0
         except ProviderError as exc:
             self.failures += 1
             self.deps.observer.failed()
-            log.warning("sync_pass_failed failures=%d error=%s", self.failures, exc)
+            log.warning("sync_pass_failed",
+                        extra={"failures": self.failures, "error": str(exc)})
         except Exception:
             # The database, say, is restarting: back off like for the panel, do not die.
             self.failures += 1
             self.deps.observer.failed()
-            log.exception("sync_pass_crashed failures=%d", self.failures)
+            log.exception("sync_pass_crashed", extra={"failures": self.failures})
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():

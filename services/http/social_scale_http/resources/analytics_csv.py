@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from social_scale_core.analytics.model import (
@@ -16,7 +16,7 @@ from social_scale_core.analytics.model import (
     OrderProfit,
     Stats,
 )
-from social_scale_core.money import money_str
+from social_scale_core.money import CENT, money_str
 
 MONEY_HEADER = ["currency", "realCost", "revenue", "profit", "margin"]
 ORDER_HEADER = ["orderId", "apiOrderId", "createdAt", "companyId", "service", "serviceName",
@@ -36,11 +36,16 @@ def _amount(value: Decimal | None) -> str:
     return "" if value is None else money_str(value, 4)
 
 
+def _cents(value: Decimal | None) -> str:
+    """Invoiced money (revenue, profit): exactly 2 decimals, as in the JSON."""
+    return "" if value is None else f"{value.quantize(CENT, rounding=ROUND_HALF_UP) + 0:f}"
+
+
 def _money_cells(m: Money | None) -> list[str]:
     if m is None:
         return ["", "", "", "", ""]
     margin = "" if m.margin is None else str(m.margin)
-    return [m.currency, _amount(m.real_cost), _amount(m.revenue), _amount(m.profit), margin]
+    return [m.currency, _amount(m.real_cost), _cents(m.revenue), _cents(m.profit), margin]
 
 
 def _per_currency(prefix: list[Any], figures: Figures) -> Iterable[list[Any]]:
@@ -85,7 +90,7 @@ def orders_csv(items: Iterable[OrderProfit]) -> str:
                 o.company_id, o.service_id, safe_text(o.service_name), safe_text(o.network),
                 safe_text(o.link), o.status, o.units, o.currency, _amount(o.cost),
                 _amount(o.charge), _amount(o.real_cost), o.invoice_id or "",
-                o.invoice_status or "", _amount(o.revenue), _amount(o.profit),
+                o.invoice_status or "", _cents(o.revenue), _cents(o.profit),
                 "" if o.margin is None else str(o.margin)]
 
     return render(ORDER_HEADER, (row(o) for o in items))

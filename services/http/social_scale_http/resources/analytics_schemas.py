@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -19,14 +18,22 @@ from social_scale_core.analytics.model import (
 )
 
 from social_scale_http.resources.order_schemas import date_bound
-from social_scale_http.schemas import OutModel, PageQuery, ProviderMoney, QueryModel, UtcDateTime
+from social_scale_http.schemas import (
+    FilterMoment,
+    InvoiceMoney,
+    OutModel,
+    PageQuery,
+    ProviderMoney,
+    QueryModel,
+    UtcDateTime,
+)
 
 Margin = Decimal
 
 
 class PeriodQuery(QueryModel):
-    from_: datetime | date | None = Field(None, alias="from", description="created at/after")
-    to: datetime | date | None = Field(None, description="created at/before (a date: all day)")
+    from_: FilterMoment | None = Field(None, alias="from", description="created at/after")
+    to: FilterMoment | None = Field(None, description="created at/before (a date: all day)")
     format: Literal["json", "csv"] | None = Field(
         None, description="csv: the same figures as text/csv (or send Accept: text/csv)")
 
@@ -45,8 +52,8 @@ class TargetQuery(PagedPeriodQuery):
 class MoneyOut(OutModel):
     currency: str
     real_cost: ProviderMoney = Field(description="charge when known, else cost")
-    revenue: ProviderMoney = Field(description="invoice totals net of credit notes, not void")
-    profit: ProviderMoney
+    revenue: InvoiceMoney = Field(description="invoice totals net of credit notes, not void")
+    profit: InvoiceMoney = Field(description="revenue - real cost, to the cent")
     margin: Margin | None = Field(description="profit / revenue in percent; null: no revenue")
 
     @classmethod
@@ -124,8 +131,8 @@ class OrderProfitOut(OutModel):
     real_cost: ProviderMoney
     invoice_id: str | None
     invoice_status: str | None
-    revenue: ProviderMoney
-    profit: ProviderMoney | None = Field(description="null if the invoice's currency differs")
+    revenue: InvoiceMoney
+    profit: InvoiceMoney | None = Field(description="null if the invoice's currency differs")
     margin: Margin | None
     created_at: UtcDateTime
 

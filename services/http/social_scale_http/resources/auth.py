@@ -1,9 +1,7 @@
 """`/api/v1/auth/...`: register, login, tokens, the admin's own account, password resets.
 
-Throttles key on `req.remote_addr`, the direct peer. Behind a reverse proxy every client
-shares the proxy's address; X-Forwarded-For is not trusted, as any client can forge it.
-Trusting a proxy has to be added explicitly (e.g. gunicorn's `forwarded_allow_ips` with a
-middleware that sets the address from the proxy's header).
+Throttles key on `client_ip(req)` (`client_address`): the TCP peer, or behind a proxy
+listed in FORWARDED_ALLOW_IPS the client that proxy reports.
 """
 
 from __future__ import annotations
@@ -19,8 +17,9 @@ from social_scale_core.auth.model import SessionTokens, User
 from social_scale_core.auth.sessions import AuthPorts
 
 from social_scale_http.api import Api, operation
+from social_scale_http.client_address import client_ip
 from social_scale_http.container import Container
-from social_scale_http.schemas import ApiModel, OutModel, UtcDateTime
+from social_scale_http.schemas import ApiModel, OutModel, PublicModel, UtcDateTime
 
 PREFIX = "/api/v1/auth"
 # Passwords are taken byte for byte: the model-wide whitespace stripping is switched off.
@@ -40,18 +39,18 @@ def _email(value: str) -> str:
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
 
 
-class RegisterBody(ApiModel):
+class RegisterBody(PublicModel):
     email: Email
     password: Password
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
-class LoginBody(ApiModel):
+class LoginBody(PublicModel):
     email: Email
     password: Password
 
 
-class RefreshBody(ApiModel):
+class RefreshBody(PublicModel):
     refresh_token: Secret
 
 
@@ -60,11 +59,11 @@ class ChangePasswordBody(ApiModel):
     new_password: Password
 
 
-class ForgotPasswordBody(ApiModel):
+class ForgotPasswordBody(PublicModel):
     email: Email
 
 
-class ResetPasswordBody(ApiModel):
+class ResetPasswordBody(PublicModel):
     token: Secret
     new_password: Password
 
@@ -99,10 +98,6 @@ class TokensOut(OutModel):
                    expires_in=tokens.expires_in, user=UserOut.of(tokens.user))
 
 
-def client_ip(req: falcon.Request) -> str:
-    return req.remote_addr or "unknown"
-
-
 class SessionResource:
     """Public: register, login, refresh. Authenticated: logout."""
 
@@ -111,15 +106,15 @@ class SessionResource:
 
     @operation("Create the one SUPER_ADMIN (only while none exists)", tags=TAGS,
                body=RegisterBody, response=UserEnvelope, status=201, public=True,
-               errors=(409, 429))
+               errors=(403, 409, 429))
     def on_post_register(self, req: falcon.Request, resp: falcon.Response,
                          body: RegisterBody) -> UserEnvelope:
         user = accounts.register(self._ports, body.email, body.password, body.name,
-                                 client_ip(req))
+                                 client_ip(req), req.get_header("X-Bootstrap-Token"))
         return UserEnvelope(user=UserOut.of(user))
 
     @operation("Log in with email and password", tags=TAGS, body=LoginBody,
-               response=TokensOut, public=True, errors=(401, 429))
+               response=TokensOut, public=True, errors=(401, 429, 503))
     def on_post_login(self, req: falcon.Request, resp: falcon.Response,
                       body: LoginBody) -> TokensOut:
         return TokensOut.of(sessions.login(self._ports, body.email, body.password,
@@ -149,12 +144,12 @@ class AccountResource:
     def on_get_me(self, req: falcon.Request, resp: falcon.Response) -> UserEnvelope:
         return UserEnvelope(user=UserOut.of(req.context.principal))
 
-    @operation("Change the password; every refresh token of the admin is revoked",
-               tags=TAGS, body=ChangePasswordBody, status=204, errors=(429,))
+    @operation("Change the password; every other session of the admin ends", tags=TAGS,
+               body=ChangePasswordBody, status=204, errors=(429, 503))
     def on_post_change_password(self, req: falcon.Request, resp: falcon.Response,
                                 body: ChangePasswordBody) -> None:
         accounts.change_password(self._ports, req.context.principal, body.current_password,
-                                 body.new_password, client_ip(req))
+                                 body.new_password, client_ip(req), req.context.session_id)
         resp.status = falcon.HTTP_204
 
     @operation("Mail a password-reset token (202 whether or not the email is known)",
@@ -165,10 +160,10 @@ class AccountResource:
         resp.status = falcon.HTTP_202
 
     @operation("Set a new password with a reset token (single use, expires)", tags=TAGS,
-               body=ResetPasswordBody, status=204, public=True)
+               body=ResetPasswordBody, status=204, public=True, errors=(429, 503))
     def on_post_reset_password(self, req: falcon.Request, resp: falcon.Response,
                                body: ResetPasswordBody) -> None:
-        accounts.reset_password(self._ports, body.token, body.new_password)
+        accounts.reset_password(self._ports, body.token, body.new_password, client_ip(req))
         resp.status = falcon.HTTP_204
 
 

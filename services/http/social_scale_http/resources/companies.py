@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import falcon
@@ -13,34 +12,48 @@ from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.errors import ValidationFailed
 
 from social_scale_http.api import Api, operation
+from social_scale_http.client_address import client_ip
 from social_scale_http.container import Container
-from social_scale_http.resources.auth import client_ip
 from social_scale_http.resources.invoice_schemas import Factor
-from social_scale_http.schemas import ApiModel, OutModel, Page, PageQuery, UtcDateTime
+from social_scale_http.schemas import (
+    ApiModel,
+    Multiplier,
+    OutModel,
+    Page,
+    PageQuery,
+    PublicModel,
+    UtcDateTime,
+)
 
 TAGS = ("companies",)
 
 
 class CompanyFields(ApiModel):
+    """The fields anyone may send (API.md: `POST /companies` takes exactly these + name)."""
+
     email: EmailStr | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=32, description="E.164-like, e.g. +919876543210")
     address: str | None = Field(None, max_length=1000)
     gstin: str | None = Field(None, max_length=15, description="e.g. 27ABCDE1234F1Z5")
     state_code: str | None = Field(None, max_length=2, description="GST state code, e.g. 27")
     notes: str | None = Field(None, max_length=5000)
-    default_invoice_multiplier: Decimal | None = Field(
-        None, gt=0, le=1000, decimal_places=4,
-        description="invoices of this company: cost x this (unless an order says otherwise)")
 
 
-class CompanyBody(CompanyFields):
+class CompanyBody(CompanyFields, PublicModel):
+    """Public: exactly name + CompanyFields by their API names; anything else, a price or
+    a snake_case spelling included, is 422 `unknown field`."""
+
+    model_config = PublicModel.model_config
+
     name: str = Field(min_length=1, max_length=200)
 
 
 class CompanyUpdate(CompanyFields):
-    """Only the fields sent change; null clears an optional field."""
+    """Admin: only the fields sent change; null clears an optional field."""
 
     name: str | None = Field(None, min_length=1, max_length=200)
+    default_invoice_multiplier: Multiplier | None = Field(
+        None, description="invoices of this company: cost x this (unless an order says otherwise)")
 
 
 class CompanyOut(OutModel):

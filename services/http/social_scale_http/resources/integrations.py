@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import falcon
 from pydantic import Field
 from social_scale_adapters.db.uow import SqlUnitOfWork
@@ -80,7 +82,7 @@ class LogOut(OutModel):
     id: str
     action: str
     request: dict[str, str]
-    response: str | None
+    response: Any = Field(description="the panel's JSON when it answered JSON, else its text")
     status_code: int | None
     duration_ms: int
     success: bool
@@ -90,7 +92,7 @@ class LogOut(OutModel):
 
     @classmethod
     def of(cls, e: IntegrationLogEntry) -> LogOut:
-        return cls(id=e.id, action=e.action, request=e.request, response=e.response,
+        return cls(id=e.id, action=e.action, request=e.request, response=e.response_data,
                    status_code=e.status_code, duration_ms=e.duration_ms, success=e.success,
                    error=e.error, company_id=e.company_id, created_at=e.created_at)
 

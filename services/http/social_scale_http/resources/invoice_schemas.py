@@ -23,7 +23,15 @@ from social_scale_core.invoicing.model import (
     TaxLine,
 )
 
-from social_scale_http.schemas import ApiModel, InvoiceMoney, OutModel, UtcDateTime
+from social_scale_http.schemas import (
+    ApiModel,
+    InvoiceMoney,
+    Multiplier,
+    OutModel,
+    ProviderMoney,
+    UnitPrice,
+    UtcDateTime,
+)
 
 StatusName = Literal["draft", "sent", "paid", "overdue", "void"]
 # A plain decimal string without trailing zeros: "8", "2.5", "9" (percent).
@@ -54,7 +62,7 @@ class TaxOut(OutModel):
 class LineOut(OutModel):
     description: str
     quantity: int
-    unit_price: InvoiceMoney = Field(
+    unit_price: UnitPrice = Field(
         description="amount / quantity, with as many decimals as quantity x unitPrice needs "
                     "to round (half up, to cents) to amount")
     amount: InvoiceMoney = Field(description="the taxable value of the line")
@@ -97,7 +105,8 @@ class InvoiceOut(OutModel):
     status: StatusName = Field(description="`overdue` is computed: due date passed, unpaid")
     currency: str
     multiplier: Factor
-    base_cost: InvoiceMoney = Field(description="the order's cost billed (pro rata if adjusted)")
+    base_cost: ProviderMoney = Field(
+        description="the order's panel cost billed (pro rata if adjusted), at panel precision")
     subtotal: InvoiceMoney
     tax_total: InvoiceMoney
     total: InvoiceMoney
@@ -184,9 +193,8 @@ class InvoiceDetailEnvelope(OutModel):
 
 
 class CreateBody(ApiModel):
-    multiplier: Decimal | None = Field(
-        None, gt=0, le=1000, decimal_places=4,
-        description="price = order cost x multiplier; default: the company's, else 8",
+    multiplier: Multiplier | None = Field(
+        None, description="price = order cost x multiplier; default: the company's, else 8",
     )
 
 

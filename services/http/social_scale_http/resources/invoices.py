@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 import falcon
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_core.clock import Clock
 from social_scale_core.invoicing import InvoiceFilter, InvoicePolicy, InvoiceStatus
@@ -15,6 +15,7 @@ from social_scale_core.invoicing.issue import invoice_order
 from social_scale_core.invoicing.lifecycle import (
     UowFactory,
     change_status,
+    company_invoices,
     get_invoice,
     history,
     list_invoices,
@@ -32,7 +33,7 @@ from social_scale_http.resources.invoice_schemas import (
     StatusBody,
     StatusName,
 )
-from social_scale_http.schemas import Page, PageQuery
+from social_scale_http.schemas import Page, PageQuery, in_supported_years
 
 PREFIX = "/api/v1/invoices"
 TAGS = ("invoices",)
@@ -48,7 +49,8 @@ def _date_or_time(value: object) -> object:
         raise ValueError("use a date (2026-11-24) or an ISO 8601 time") from None
 
 
-DateOrTime = Annotated[date | datetime, BeforeValidator(_date_or_time)]
+DateOrTime = Annotated[date | datetime, BeforeValidator(_date_or_time),
+                      AfterValidator(in_supported_years)]
 
 
 class CompanyInvoicesQuery(PageQuery):
@@ -83,10 +85,12 @@ class _Base:
         self._policy = policy
         self._renderer = renderer
 
-    def _page(self, query: CompanyInvoicesQuery, company_id: str | None) -> Page[InvoiceOut]:
+    def _page(self, query: CompanyInvoicesQuery, company_id: str | None,
+              *, of_company: bool = False) -> Page[InvoiceOut]:
         now = self._clock.now()
         status = InvoiceStatus(query.status) if query.status else None
-        items, total = list_invoices(self._uow, InvoiceFilter(
+        lister = company_invoices if of_company else list_invoices
+        items, total = lister(self._uow, InvoiceFilter(
             now=now, status=status, company_id=company_id,
             issued_from=_moment(query.from_, end=False), issued_to=_moment(query.to, end=True),
             limit=query.limit, offset=query.offset,
@@ -109,10 +113,10 @@ class InvoicesResource(_Base):
         return self._page(query, query.company_id or None)
 
     @operation("Invoices of one company, newest first", tags=TAGS, query=CompanyInvoicesQuery,
-               response=Page[InvoiceOut], errors=(401, 422))
+               response=Page[InvoiceOut], errors=(401, 404, 422))
     def on_get_company(self, req: falcon.Request, resp: falcon.Response,
                        query: CompanyInvoicesQuery, company_id: str) -> Page[InvoiceOut]:
-        return self._page(query, company_id)
+        return self._page(query, company_id, of_company=True)
 
     @operation("Invoice an order that has none (409 if it has one)", tags=TAGS, body=CreateBody,
                response=InvoiceEnvelope, status=201, errors=(401, 404, 409, 422))

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import falcon
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, StrictBool, ValidationError, model_validator
 from social_scale_core.errors import FieldError, ValidationFailed
 from social_scale_core.orders.mass import MassPorts, get_batch, invalid_line, place_mass_order
 from social_scale_core.orders.mass_model import MAX_LINES, LineInput, MassRequest
@@ -22,18 +21,22 @@ from social_scale_http.resources.panel_orders import idempotency_key
 from social_scale_http.schemas import (
     ApiModel,
     FieldProblem,
+    Multiplier,
     OutModel,
     ProviderMoney,
     UtcDateTime,
 )
 
 TAGS = ("api-integrations",)
-_OWN = ("companyId", "invoiceMultiplier")  # set once for the batch, never per line
+# Set once for the batch, never per line.
+_OWN = ("companyId", "invoiceMultiplier", "allowBelowCost")
 
 
 class MassOrderBody(ApiModel):
     company_id: str = Field(min_length=1, max_length=64)
-    invoice_multiplier: Decimal | None = Field(None, gt=0, le=1000, decimal_places=4)
+    invoice_multiplier: Multiplier | None = None
+    allow_below_cost: StrictBool = Field(
+        False, description="invoice below INVOICE_MIN_MULTIPLIER on purpose (every line)")
     lines: list[dict[str, Any]] | None = Field(
         None, max_length=MAX_LINES, description="{service, link, quantity, ...type fields}")
     text: str | None = Field(None, max_length=MAX_LINES * 2200,
@@ -62,7 +65,8 @@ class MassOrderBody(ApiModel):
         if own:
             return invalid_line(n, own)
         data = {**item, "companyId": self.company_id,
-                "invoiceMultiplier": self.invoice_multiplier}
+                "invoiceMultiplier": self.invoice_multiplier,
+                "allowBelowCost": self.allow_below_cost}
         try:
             return LineInput(n, PlaceOrderBody.model_validate(data).draft())
         except ValidationError as exc:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 from social_scale_core.orders.model import Order, OrderParams
 from social_scale_core.orders.placement import OrderDraft
 from social_scale_core.orders.ports import OrderQuery, OrderStats
@@ -15,6 +14,9 @@ from social_scale_core.provider import OrderStatus
 from social_scale_http.resources.invoice_schemas import InvoiceOut
 from social_scale_http.schemas import (
     ApiModel,
+    ChargeAmount,
+    FilterMoment,
+    Multiplier,
     OutModel,
     PageQuery,
     ProviderMoney,
@@ -35,9 +37,10 @@ class PlaceOrderBody(ApiModel):
     service: int = Field(ge=1, le=INT32_MAX, description="the panel's service id")
     link: str = Field(min_length=1, max_length=2000, description="http(s) URL of the target")
     quantity: int = Field(ge=1, le=1_000_000_000, description="per run for drip-feed")
-    invoice_multiplier: Decimal | None = Field(
-        None, gt=0, le=1000, decimal_places=4,
-        description="invoice = cost x this; default: the company's, else 8")
+    invoice_multiplier: Multiplier | None = Field(
+        None, description="invoice = cost x this; default: the company's, else 8")
+    allow_below_cost: StrictBool = Field(
+        False, description="invoice below INVOICE_MIN_MULTIPLIER on purpose (recorded)")
     runs: int | None = Field(None, ge=1, le=100_000, description="drip-feed: number of runs")
     interval: int | None = Field(None, ge=1, le=1_000_000, description="drip-feed: minutes")
     comments: str | None = Field(None, max_length=200_000, description="one per line")
@@ -52,6 +55,7 @@ class PlaceOrderBody(ApiModel):
         return OrderDraft(
             company_id=self.company_id, service=self.service, link=self.link,
             quantity=self.quantity, invoice_multiplier=self.invoice_multiplier,
+            allow_below_cost=self.allow_below_cost,
             params=OrderParams(
                 runs=self.runs, interval=self.interval, comments=self.comments,
                 usernames=self.usernames, hashtags=self.hashtags, username=self.username,
@@ -85,6 +89,7 @@ class OrderOut(OutModel):
     start_count: int | None
     remains: int | None
     invoice_id: str | None
+    allow_below_cost: bool = Field(description="invoiced below the minimum multiplier on purpose")
     refill_id: str | None
     refill_status: str | None
     error_message: str | None = Field(description="why the order failed or is unknown")
@@ -101,7 +106,8 @@ class OrderOut(OutModel):
             network=o.service.network, link=o.link, quantity=o.quantity, runs=o.params.runs,
             interval=o.params.interval, cost=o.cost, charge=o.charge, currency=o.currency,
             status=o.status, provider_status=o.provider_status, start_count=o.start_count,
-            remains=o.remains, invoice_id=o.invoice_id, refill_id=o.refill_id,
+            remains=o.remains, invoice_id=o.invoice_id, allow_below_cost=o.allow_below_cost,
+            refill_id=o.refill_id,
             refill_status=o.refill_status, error_message=o.error_message,
             created_at=o.created_at, updated_at=o.updated_at, completed_at=o.completed_at,
         )
@@ -151,11 +157,13 @@ class OrderFilters(QueryModel):
     service: int | None = Field(None, ge=1, le=INT32_MAX)
     network: str | None = Field(None, max_length=64)
     link: str | None = Field(None, max_length=2000, description="link contains (any case)")
-    from_: datetime | date | None = Field(None, alias="from", description="created at/after")
-    to: datetime | date | None = Field(None, description="created at/before (a date: all day)")
+    from_: FilterMoment | None = Field(None, alias="from", description="created at/after")
+    to: FilterMoment | None = Field(None, description="created at/before (a date: all day)")
+    allow_below_cost: bool | None = Field(None, description="placed with allowBelowCost")
 
     def filters(self, sort: str = "-createdAt") -> OrderQuery:
         return OrderQuery(
+            allow_below_cost=self.allow_below_cost,
             status=self.status, company_id=self.company_id or None, service=self.service,
             network=self.network or None, link_contains=self.link or None,
             created_from=date_bound(self.from_, end=False),
@@ -175,9 +183,10 @@ class StatusBody(ApiModel):
 
 class StatsBody(ApiModel):
     start_count: int | None = Field(None, ge=0)
-    remains: int | None = Field(None, description="may be negative (over-delivery)")
-    charge: str | None = Field(None, pattern=r"^\d{1,12}(\.\d{1,8})?$",
-                               description='decimal string, e.g. "9.9980"')
+    remains: int | None = Field(
+        None, description="between -units (over-delivery) and the order's units")
+    charge: ChargeAmount | None = Field(
+        None, description='decimal string or number, e.g. "9.9980"; at least 0')
 
 
 class MoneyTotalsOut(OutModel):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import falcon
 from social_scale_core.orders import admin
 from social_scale_core.orders.admin import StatsChange
@@ -90,7 +88,7 @@ class OrderResource:
     def on_put_stats(self, req: falcon.Request, resp: falcon.Response, body: StatsBody,
                      order_id: str) -> OrderEnvelope:
         change = StatsChange(start_count=body.start_count, remains=body.remains,
-                             charge=Decimal(body.charge) if body.charge is not None else None)
+                             charge=body.charge)
         return OrderEnvelope(order=OrderOut.of(admin.set_stats(self._ports(), order_id, change)))
 
 

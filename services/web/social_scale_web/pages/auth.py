@@ -6,7 +6,7 @@ import hmac
 
 import falcon
 from social_scale_core.auth import accounts, browser, sessions
-from social_scale_core.errors import AuthError, ValidationFailed
+from social_scale_core.errors import AuthError, BootstrapRequired, ValidationFailed
 
 from social_scale_web.forms import messages
 from social_scale_web.page import Page, see_other
@@ -14,7 +14,9 @@ from social_scale_web.session import COOKIE
 
 
 def client_ip(req: falcon.Request) -> str:
-    return req.remote_addr or "unknown"
+    """The client's address as the app's ClientAddress middleware resolved it for every
+    request (FORWARDED_ALLOW_IPS: behind a listed proxy, the client the proxy reports)."""
+    return getattr(req.context, "client_ip", None) or req.remote_addr or "unknown"
 
 
 def safe_next(value: str | None) -> str:
@@ -63,7 +65,8 @@ class SetupPage(Page):
     public = True
 
     def _token_needed(self) -> bool:
-        return self.deps.production or self.deps.bootstrap_token is not None
+        return (self.deps.production or self.deps.bootstrap_token is not None
+                or self.deps.auth.policy.bootstrap_required)
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         if admin_exists(self):
@@ -83,9 +86,14 @@ class SetupPage(Page):
         name, email = form.required("name", 200), form.required("email", 254)
         password = (form.data.get("password") or [""])[-1]
         try:
-            self._check_token(form.text("bootstrapToken", 512))
+            given = form.text("bootstrapToken", 512)
+            self._check_token(given)
             form.check()
-            accounts.register(self.deps.auth, email, password, name, client_ip(req))
+            try:
+                accounts.register(self.deps.auth, email, password, name, client_ip(req), given)
+            except BootstrapRequired:
+                raise ValidationFailed.single("bootstrapToken",
+                                              "is not the configured token") from None
         except ValidationFailed as exc:
             self.render(req, resp, "setup.html", 422, errors=messages(exc),
                         form={"name": name, "email": email},

@@ -73,8 +73,9 @@ class CompanyFormPage(Page):
         try:
             values = details_from(form)
             if company is None:
-                company = companies.create_company(
-                    self.deps.companies, CompanyDetails(**values), client_ip(req))
+                company = companies.create_company(  # the console is the admin's door
+                    self.deps.companies, CompanyDetails(**values), client_ip(req),
+                    by_admin=True)
             else:
                 company = companies.update_company(self.deps.companies, company.id, values)
         except ValidationFailed as exc:

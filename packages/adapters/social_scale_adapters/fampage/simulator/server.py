@@ -7,6 +7,7 @@ the panel acted, and only a server whose request handler we own exposes the sock
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 from socketserver import ThreadingMixIn
@@ -15,6 +16,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from social_scale_adapters.fampage.simulator import Simulator
 from social_scale_adapters.fampage.simulator.app import CUT
+
+log = logging.getLogger("social_scale.simulator")
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
@@ -37,8 +40,9 @@ class _Handler(WSGIRequestHandler):
         return environ
 
     def log_message(self, format: str, *args: Any) -> None:
-        if self.verbose:
-            super().log_message(format, *args)
+        if self.verbose:  # through logging (one JSON line), not wsgiref's stderr text
+            log.info("simulator_request", extra={"peer": self.address_string(),
+                                                 "line": format % args})
 
 
 class SimulatorServer:

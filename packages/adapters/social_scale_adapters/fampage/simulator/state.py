@@ -27,6 +27,7 @@ from social_scale_adapters.fampage.simulator.faults import Fault
 CANCEL_DELAY = timedelta(seconds=30)
 REFILL_STEPS = ((timedelta(seconds=60), "Pending"), (timedelta(seconds=300), "In progress"))
 MAX_HOLD_SECONDS = 300.0
+REFILLABLE = (OrderStatus.COMPLETED, OrderStatus.PARTIAL)
 
 
 class SimClock(Protocol):
@@ -256,11 +257,18 @@ class SimState:
             return True
 
     def request_refill(self, order: SimOrder) -> SimRefill:
+        """As the panel: only a refill-enabled service's completed or partial order, and
+        not while an earlier refill of it is still pending or running."""
         with self.lock:
             if not order.service.get("refill"):
                 raise rules.PanelRefusal(rules.REFILL_DISABLED)
-            if status_from_panel(order.raw_status) in (OrderStatus.CANCELED, OrderStatus.FAILED):
-                raise rules.PanelRefusal(rules.REFILL_NOT_NOW)
+            if not order.final:
+                self._progress(order, self.clock.now())
+            if status_from_panel(order.raw_status) not in REFILLABLE:
+                raise rules.PanelRefusal(rules.REFILL_NOT_DONE)
+            if any(r.order_id == order.order_id and self.refill_status(r) != "Completed"
+                   for r in self.refills.values()):
+                raise rules.PanelRefusal(rules.REFILL_PENDING)
             refill = SimRefill(len(self.refills) + 1, order.order_id, self.clock.now())
             self.refills[refill.refill_id] = refill
             return refill

@@ -7,7 +7,6 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
-from social_scale_adapters.db.types import UTCDateTime
 
 revision = "0003"
 down_revision = "0002"
@@ -23,8 +22,8 @@ def upgrade() -> None:
         sa.Column("base_url", sa.String(500), nullable=False),
         sa.Column("currency", sa.String(8), nullable=False),
         sa.Column("is_sandbox", sa.Boolean(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_providers"),
         sa.UniqueConstraint("name", name="uq_providers_name"),
     )
@@ -39,7 +38,7 @@ def upgrade() -> None:
         sa.Column("success", sa.Boolean(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("company_id", sa.String(36), nullable=True),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_integration_logs"),
     )
     op.create_index("ix_integration_logs_created_at", "integration_logs", ["created_at"])

@@ -7,7 +7,6 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-from social_scale_adapters.db.types import Money, UTCDateTime
 
 revision = "0004"
 down_revision = "0003"
@@ -26,10 +25,10 @@ def upgrade() -> None:
         sa.Column("gstin", sa.String(15), nullable=True),
         sa.Column("state_code", sa.String(2), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("default_invoice_multiplier", Money(), nullable=True),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("deleted_at", UTCDateTime(), nullable=True),
+        sa.Column("default_invoice_multiplier", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_companies"),
     )
     op.create_index("ix_companies_deleted_at_created_at", "companies",

@@ -7,7 +7,6 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 
-from social_scale_adapters.db.types import Money, UTCDateTime
 
 revision = "0005"
 down_revision = "0004"
@@ -26,7 +25,7 @@ def upgrade() -> None:
         sa.Column("service_name", sa.Text(), nullable=False),
         sa.Column("service_type", sa.String(64), nullable=False),
         sa.Column("network", sa.String(64), nullable=False),
-        sa.Column("rate", Money(), nullable=False),
+        sa.Column("rate", sa.BigInteger(), nullable=False),
         sa.Column("link", sa.Text(), nullable=False),
         sa.Column("target_key", sa.String(2048), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
@@ -39,14 +38,14 @@ def upgrade() -> None:
         sa.Column("media", sa.Text(), nullable=True),
         sa.Column("answer_number", sa.String(64), nullable=True),
         sa.Column("keywords", sa.Text(), nullable=True),
-        sa.Column("cost", Money(), nullable=False),
-        sa.Column("charge", Money(), nullable=True),
+        sa.Column("cost", sa.BigInteger(), nullable=False),
+        sa.Column("charge", sa.BigInteger(), nullable=True),
         sa.Column("currency", sa.String(8), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("provider_status", sa.String(64), nullable=True),
         sa.Column("start_count", sa.BigInteger(), nullable=True),
         sa.Column("remains", sa.BigInteger(), nullable=True),
-        sa.Column("invoice_multiplier", Money(), nullable=True),
+        sa.Column("invoice_multiplier", sa.BigInteger(), nullable=True),
         sa.Column("source", sa.String(8), nullable=False),
         sa.Column("idempotency_key", sa.String(255), nullable=True),
         sa.Column("request_fingerprint", sa.String(64), nullable=True),
@@ -54,10 +53,10 @@ def upgrade() -> None:
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("refill_id", sa.String(64), nullable=True),
         sa.Column("refill_status", sa.String(64), nullable=True),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("completed_at", UTCDateTime(), nullable=True),
-        sa.Column("last_checked_at", UTCDateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_checked_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_orders"),
         sa.ForeignKeyConstraint(["company_id"], ["companies.id"],
                                 name="fk_orders_company_id_companies"),

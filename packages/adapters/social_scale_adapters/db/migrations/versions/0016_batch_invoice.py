@@ -7,14 +7,14 @@ Frozen: the trigger DDL is a copy of what `rollup_triggers` produced at this rev
 The rollup needs no rebuild: no line names an order before this revision.
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0015"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

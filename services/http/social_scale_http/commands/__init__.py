@@ -1,0 +1,1 @@
+"""The `social-scale` subcommands beyond running the service (database, review)."""
