@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,8 +22,19 @@ pytestmark = pytest.mark.e2e
 KEY = "browser-flow-key-5c1e"
 ADMIN = {"name": "Asha Ops", "email": "asha@agency.test", "password": "browser flow pass 9d2k"}
 FOLLOWERS = 2124
-# Issue 13 runs the status sync inside `serve`; until it is merged, step 5 cannot hold.
-IN_PROCESS_SYNC = False
+# Issue 13 runs the status sync inside `serve` (SYNC_IN_SERVE=on below), so step 5 holds.
+IN_PROCESS_SYNC = True
+
+
+def reload_until(page: Any, url: str, selector: str, seconds: float = 90) -> None:
+    """Open `url` again every 2 s until `selector` is on it (the background round's work)."""
+    deadline = monotonic() + seconds
+    while True:
+        page.goto(url)
+        if page.locator(selector).count():
+            return
+        assert monotonic() < deadline, f"{selector} never appeared on {url}"
+        page.wait_for_timeout(2000)
 
 
 def api_client(base: str) -> httpx.Client:
@@ -139,9 +151,15 @@ def invoice_steps(page: Any, base: str, order_id: str) -> None:
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
-    shot(page, "invoice")
-    page.get_by_role("button", name="Mark sent").click()
+    # Sent by mail from the console (issue 16): the draft becomes sent, the mail is on record.
+    page.get_by_label("To", exact=True).fill("accounts@client.example")
+    page.get_by_label("Message").fill("Thank you for the campaign.")
+    page.get_by_role("button", name="Send invoice").click()
+    page.wait_for_url(re.compile(r"\?notice=mail-queued"))
     assert page.locator(".headline .badge").text_content() == "sent"
+    assert page.locator("tr[data-delivery]").count() == 1
+    assert "accounts@client.example" in page.locator("tr[data-delivery]").text_content()
+    shot(page, "invoice")
     page.get_by_role("button", name="Mark paid").click()
     assert page.locator(".headline .badge").text_content() == "paid"
     assert page.get_by_role("button", name="Void").count() == 0  # paid is final
@@ -160,7 +178,7 @@ def dashboard_matches_api(page: Any, base: str, api: httpx.Client) -> None:
     assert page.locator('[data-figure="real-cost"]').text_content() == money(
         Decimal(figures["realCost"]), places=4)
     assert page.locator('[data-figure="profit"]').text_content() == money(
-        Decimal(figures["profit"]), places=4)
+        Decimal(figures["profit"]))  # invoiced money: 2 decimals, as the API gives it
     assert page.locator('[data-figure="orders-today"]').text_content() == str(
         stats["totals"]["orders"])
 
@@ -185,12 +203,25 @@ def cancel_then_logout(page: Any, base: str, api: httpx.Client, company_id: str,
     stolen.close()
 
 
+def alert_is_seen(page: Any, base: str) -> None:
+    """ALERT_BALANCE_BELOW is above the sandbox balance: the background round opens a
+    low-balance alert, the dashboard shows it, and the operator acknowledges it."""
+    reload_until(page, base + "/", "[data-alert=low_balance]")
+    page.locator("[data-alert=low_balance]").get_by_role("button", name="Acknowledge").click()
+    page.wait_for_url(re.compile(r"notice=alert-acked"))
+    assert page.locator("[data-alert=low_balance]").get_by_role("button").count() == 0
+    page.get_by_role("link", name="Alerts", exact=True).click()
+    assert "acknowledged" in page.locator("[data-alert=low_balance]").text_content()
+    shot(page, "alerts")
+
+
 def at_phone_width(browser: Any, base: str, watch: Watch, cookies: list[Any]) -> None:
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     watch.attach(phone)
     phone.add_cookies(cookies)
     page = phone.new_page()
-    for path, name in (("/", "dashboard-390"), ("/orders/new", "new-order-390")):
+    for path, name in (("/", "dashboard-390"), ("/orders/new", "new-order-390"),
+                       ("/alerts?show=all", "alerts-390"), ("/invoices", "invoices-390")):
         page.goto(base + path)
         assert "/login" not in page.url
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -201,7 +232,8 @@ def at_phone_width(browser: Any, base: str, watch: Watch, cookies: list[Any]) ->
 
 def test_the_operator_runs_the_order_flow_in_a_browser(browser: Any, tmp_path: Path) -> None:
     with running_panel(KEY) as panel, serving(
-            tmp_path, FAMPAGE_BASE_URL=panel.url, FAMPAGE_API_KEY=KEY) as server:
+            tmp_path, FAMPAGE_BASE_URL=panel.url, FAMPAGE_API_KEY=KEY, SYNC_IN_SERVE="on",
+            SYNC_INTERVAL="2s", ALERT_BALANCE_BELOW="100000000") as server:
         base, watch = server.url, Watch()
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         watch.attach(context)
@@ -214,12 +246,10 @@ def test_the_operator_runs_the_order_flow_in_a_browser(browser: Any, tmp_path: P
         if IN_PROCESS_SYNC:                                          # 5
             api_id = api.get(f"/orders/{order_id}").json()["order"]["apiOrderId"]
             panel.state.set_status(api_id, "Completed", remains=0)
-            page.goto(f"{base}/orders/{order_id}")
-            page.wait_for_function("document.querySelector('.headline .badge')"
-                                   ".textContent === 'completed' || !location.reload()",
-                                   timeout=90_000, polling=3000)
+            reload_until(page, f"{base}/orders/{order_id}", ".headline .badge:text('completed')")
         invoice_steps(page, base, order_id)                          # 6
         dashboard_matches_api(page, base, api)                       # 7
+        alert_is_seen(page, base)
         for path in ("/orders", "/companies", "/analytics", "/services", "/logs"):
             page.goto(base + path)
             shot(page, path.strip("/"))

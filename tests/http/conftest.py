@@ -14,6 +14,8 @@ from social_scale_http.app import SocialScaleApp, create_app
 from social_scale_http.container import Container
 from social_scale_http.settings import Settings
 
+from tests.http.console_support import Browser
+
 TEST_SECRET = "t" * 48
 
 
@@ -134,3 +136,36 @@ def admin_get(admin: tuple[testing.TestClient, dict[str, str]]) -> Callable[[str
         return result.json
 
     return get
+
+
+# The console's signed-in browser (tests/http/test_console*.py).
+@pytest.fixture
+def browser(client: testing.TestClient) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture
+def signed_in(browser: Browser) -> Browser:
+    made = browser.post("/setup", {"name": "Admin", "email": ADMIN_EMAIL,
+                                   "password": ADMIN_PASSWORD}, csrf_from="/setup")
+    assert made.status_code == 303 and made.headers["location"].startswith("/login")
+    done = browser.post("/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
+                                   "next": "/orders"}, csrf_from="/login")
+    assert done.status_code == 303 and done.headers["location"] == "/orders", done.text
+    return browser
+
+
+@pytest.fixture
+def placed(signed_in: Browser) -> tuple[Browser, str, str]:
+    """An order placed through the console's form (the sandbox panel), and its company."""
+    company = signed_in.post("/companies/new", {"name": "Acme", "defaultInvoiceMultiplier": "8"},
+                             csrf_from="/companies/new")
+    company_id = company.headers["location"].split("/companies/")[1].split("?")[0]
+    body = {"companyId": company_id, "service": "2124", "link": "https://instagram.com/acme",
+            "quantity": "1000", "formKey": "form-1", "action": "place"}
+    first = signed_in.post("/orders/new", body, csrf_from="/orders/new")
+    assert first.status_code == 303, first.text
+    again = signed_in.post("/orders/new", body, csrf_from="/orders/new")
+    assert again.headers["location"] == first.headers["location"]  # the same form: one order
+    order_id = first.headers["location"].split("/orders/")[1].split("?")[0]
+    return signed_in, company_id, order_id

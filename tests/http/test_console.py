@@ -5,63 +5,15 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from falcon import testing
 
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from tests.http.console_support import Browser
 
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-PAGES = ["/", "/companies", "/companies/new", "/orders", "/orders/new", "/invoices", "/analytics",
-         "/services", "/logs", "/account"]
-
-
-class Browser:
-    """A TestClient that keeps cookies and reads each page's CSRF token."""
-
-    def __init__(self, client: testing.TestClient) -> None:
-        self.client = client
-        self.cookies: dict[str, str] = {}
-
-    def _keep(self, result: testing.Result) -> testing.Result:
-        for name, cookie in result.cookies.items():
-            if cookie.value:
-                self.cookies[name] = cookie.value
-            else:
-                self.cookies.pop(name, None)
-        return result
-
-    def headers(self) -> dict[str, str]:
-        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-
-    def get(self, path: str) -> testing.Result:
-        return self._keep(self.client.simulate_get(path, headers=self.headers()))
-
-    def post(self, path: str, data: dict[str, Any], csrf_from: str | None = None) -> Any:
-        if csrf_from is not None:
-            page = self.get(csrf_from)
-            found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-            assert found, page.text
-            data = {"csrf": found.group(1), **data}
-        return self._keep(self.client.simulate_post(
-            path, body=urlencode(data, doseq=True), headers={**FORM, **self.headers()}))
-
-
-@pytest.fixture
-def browser(client: testing.TestClient) -> Browser:
-    return Browser(client)
-
-
-@pytest.fixture
-def signed_in(browser: Browser) -> Browser:
-    made = browser.post("/setup", {"name": "Admin", "email": ADMIN_EMAIL,
-                                   "password": ADMIN_PASSWORD}, csrf_from="/setup")
-    assert made.status_code == 303 and made.headers["location"].startswith("/login")
-    done = browser.post("/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
-                                   "next": "/orders"}, csrf_from="/login")
-    assert done.status_code == 303 and done.headers["location"] == "/orders", done.text
-    return browser
+PAGES = ["/", "/companies", "/companies/new", "/orders", "/orders/new", "/invoices", "/alerts",
+         "/analytics", "/services", "/logs", "/account"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -210,22 +162,6 @@ def test_the_login_next_never_leaves_the_site(browser: Browser, signed_in: Brows
     result = signed_in.post("/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
                                        "next": "//evil.example/"}, csrf_from="/login")
     assert result.status_code == 303 and result.headers["location"] == "/"
-
-
-@pytest.fixture
-def placed(signed_in: Browser) -> tuple[Browser, str, str]:
-    """An order placed through the console's form (the sandbox panel), and its company."""
-    company = signed_in.post("/companies/new", {"name": "Acme", "defaultInvoiceMultiplier": "8"},
-                             csrf_from="/companies/new")
-    company_id = company.headers["location"].split("/companies/")[1].split("?")[0]
-    body = {"companyId": company_id, "service": "2124", "link": "https://instagram.com/acme",
-            "quantity": "1000", "formKey": "form-1", "action": "place"}
-    first = signed_in.post("/orders/new", body, csrf_from="/orders/new")
-    assert first.status_code == 303, first.text
-    again = signed_in.post("/orders/new", body, csrf_from="/orders/new")
-    assert again.headers["location"] == first.headers["location"]  # the same form: one order
-    order_id = first.headers["location"].split("/orders/")[1].split("?")[0]
-    return signed_in, company_id, order_id
 
 
 def test_a_re_posted_order_form_places_one_order(placed: tuple[Browser, str, str]) -> None:

@@ -10,6 +10,7 @@ from social_scale_web.balance import BalanceCache
 from social_scale_web.deps import ConsoleDeps
 from social_scale_web.page import ConsoleGate
 from social_scale_web.pages import (
+    alerts,
     analytics,
     auth,
     catalog,
@@ -63,10 +64,15 @@ def mount(app: falcon.App, deps: ConsoleDeps) -> None:  # type: ignore[type-arg]
     app.add_route("/companies/{company_id}/delete", company, suffix="delete")
     _orders(app, deps, views, balance)
     app.add_route("/invoices", invoices.InvoicesPage(deps, views))
+    app.add_route("/invoices/register", invoices.RegisterPage(deps, views))
     invoice = invoices.InvoicePage(deps, views)
     app.add_route("/invoices/{invoice_id}", invoice)
     app.add_route("/invoices/{invoice_id}/status", invoice, suffix="status")
     app.add_route("/invoices/{invoice_id}/pdf", invoice, suffix="pdf")
+    app.add_route("/invoices/{invoice_id}/send", invoice, suffix="send")
+    alert_page = alerts.AlertsPage(deps, views)
+    app.add_route("/alerts", alert_page)
+    app.add_route("/alerts/{alert_id}/ack", alert_page, suffix="ack")
     app.add_route("/services", catalog.ServicesPage(deps, views))
     app.add_route("/logs", catalog.LogsPage(deps, views))
     reports = analytics.AnalyticsPage(deps, views)

@@ -7,10 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 from attrs import frozen
+from social_scale_core.alerts.raising import AlertPorts
 from social_scale_core.auth.sessions import AuthPorts
 from social_scale_core.catalog import StoredCatalog
 from social_scale_core.clock import Clock
 from social_scale_core.companies.service import CompanyPorts
+from social_scale_core.delivery.deps import DeliveryPorts
 from social_scale_core.invoicing.model import InvoicePolicy
 from social_scale_core.invoicing.ports import InvoiceRenderer
 from social_scale_core.orders.deps import OrderPorts
@@ -32,6 +34,8 @@ class ConsoleDeps:
     renderer: InvoiceRenderer
     clock: Clock
     invoice_policy: InvoicePolicy
+    delivery: Callable[[], DeliveryPorts]
+    alerts: Callable[[], AlertPorts]
     secret: str
     production: bool = False
     sandbox: bool = False

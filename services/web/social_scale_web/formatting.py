@@ -4,11 +4,12 @@ invoices' time zone."""
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal, get_currency_symbol
 
 LOCALE = "en_IN"
+CENT = Decimal("0.01")
 _PLACES = {2: "#,##,##0.00", 4: "#,##,##0.00##"}
 
 
@@ -20,10 +21,13 @@ def number(value: int | Decimal | None) -> str:
 
 
 def money(value: Decimal | None, currency: str = "INR", places: int = 2) -> str:
-    """Decimal -> "₹1,23,456.78" (4 places for panel rates and costs: "₹0.0125")."""
+    """Decimal -> "₹1,23,456.78" (4 places for panel rates and costs: "₹0.0125"); invoiced
+    money (revenue, totals, profit) has 2, rounded half up like the API's."""
     if value is None:
         return "—"
     symbol = get_currency_symbol(currency, locale=LOCALE)
+    if places == 2:  # invoiced money: 2 decimals rounded half up, as the API gives it
+        value = value.quantize(CENT, ROUND_HALF_UP)
     text = format_decimal(abs(value), format=_PLACES.get(places, _PLACES[2]),
                           locale=LOCALE, decimal_quantization=places == 2)
     return f"{'-' if value < 0 else ''}{symbol}{text}"

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs
 
 import falcon
+from email_validator import EmailNotValidError, validate_email
 from social_scale_core.errors import FieldError, ValidationFailed
 
 MAX_FORM_BYTES = 1_048_576
@@ -66,6 +67,22 @@ class Form:
             self.errors.append(FieldError(name, "must be a number, e.g. 8 or 7.5"))
             return None
         return number
+
+    def emails(self, name: str, most: int = 10) -> list[str]:
+        """Addresses separated by commas, spaces or new lines; a bad one adds a message."""
+        raw = (self.text(name, 2000) or "").replace(",", " ").split()
+        if len(raw) > most:
+            self.errors.append(FieldError(name, f"takes at most {most} addresses"))
+            return []
+        found: list[str] = []
+        for address in raw:
+            try:
+                found.append(validate_email(address, check_deliverability=False).normalized)
+            except EmailNotValidError as exc:
+                self.errors.append(FieldError(name, f"has {address[:80]!r}, which is not an "
+                                                    f"email address: {exc}"))
+                return []
+        return found
 
     def check(self) -> None:
         """Raise ValidationFailed with every message collected so far."""

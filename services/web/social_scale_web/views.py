@@ -25,6 +25,9 @@ NOTICES = {
     "refill-requested": "Refill requested at the panel.",
     "cancel-requested": "Cancel requested at the panel; the next sync shows the outcome.",
     "resolved": "The order was resolved.", "status-changed": "Invoice status changed.",
+    "mail-queued": "The invoice mail is queued; the delivery history below shows when it "
+                   "leaves.",
+    "alert-acked": "Alert acknowledged. It stays open until its condition clears.",
 }
 
 

@@ -4,52 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, tzinfo
-from decimal import Decimal
 from typing import Literal
 
 import falcon
 from pydantic import Field
 from social_scale_adapters.db.uow import SqlUnitOfWork
-from social_scale_adapters.export.xlsx import Value, xlsx_table
+from social_scale_adapters.export.register import register_file
 from social_scale_core.clock import Clock
-from social_scale_core.invoicing.register import (
-    RegisterRow,
-    RegisterUnitOfWork,
-    invoice_register,
-)
-from social_scale_core.money import money_str
+from social_scale_core.invoicing.register import RegisterUnitOfWork, invoice_register
 
 from social_scale_http.api import Api, operation
 from social_scale_http.container import Container
-from social_scale_http.resources.analytics_csv import render, safe_text
 from social_scale_http.schemas import QueryModel
-
-HEADER = ["Document", "Number", "Date", "Buyer", "Buyer GSTIN", "Place of supply", "Currency",
-          "Taxable value", "CGST", "SGST", "IGST", "Total", "Status", "Credited invoice"]
-WIDTHS = [12, 18, 11, 36, 17, 8, 8, 14, 12, 12, 12, 14, 10, 18]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RegisterQuery(QueryModel):
     from_: date = Field(alias="from", description="first day (in the invoicing time zone)")
     to: date = Field(description="last day, included")
     format: Literal["csv", "xlsx"] = "csv"
-
-
-def _values(row: RegisterRow) -> list[Value]:
-    return [row.kind, row.number, row.issued_on, row.buyer, row.buyer_gstin,
-            row.place_of_supply, row.currency, row.taxable_value, row.cgst, row.sgst, row.igst,
-            row.total, row.status, row.credited_invoice]
-
-
-def _csv_cell(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return money_str(value, 2)
-    if isinstance(value, date):
-        return value.isoformat()
-    return safe_text(str(value))
 
 
 class InvoiceRegisterResource:
@@ -65,12 +37,7 @@ class InvoiceRegisterResource:
         end = datetime.combine(query.to + timedelta(days=1), time(), self._zone)
         rows = invoice_register(self._uow, start, end, self._clock.now(), self._zone)
         name = f"invoice-register-{query.from_.isoformat()}-{query.to.isoformat()}"
-        if query.format == "xlsx":
-            resp.content_type = XLSX
-            resp.data = xlsx_table("Register", HEADER, map(_values, rows), WIDTHS)
-        else:
-            resp.content_type = "text/csv; charset=utf-8"
-            resp.text = render(HEADER, ([_csv_cell(v) for v in _values(r)] for r in rows))
+        resp.content_type, resp.data = register_file(rows, query.format)
         resp.downloadable_as = f"{name}.{query.format}"
 
 

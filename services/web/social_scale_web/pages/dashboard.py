@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import falcon
+from social_scale_core.alerts.raising import list_alerts
 from social_scale_core.analytics import reports
 from social_scale_core.analytics.model import Money, Period
 from social_scale_core.analytics.series import totals_per_period
@@ -46,7 +47,8 @@ class DashboardPage(Page):
         self.render(req, resp, "dashboard.html", balance=self._balance(),
                     work=self._work(now), review=self._review(now),
                     money=self._money(now), charts=self._charts(now),
-                    top=self._top(periods.month(now, zone)), overdue=self._overdue(now))
+                    top=self._top(periods.month(now, zone)), overdue=self._overdue(now),
+                    alerts=list_alerts(self.deps.alerts(), True, 10, 0))
 
     def _balance(self) -> Any:
         try:
