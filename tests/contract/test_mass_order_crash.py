@@ -1,12 +1,15 @@
 """A mass order whose process dies mid-batch (SQLite and PostgreSQL): replaying the same
-request with the same key completes it, and no line is ever sent to the panel twice."""
+request with the same key completes it, no line is ever sent to the panel twice, and the
+batch ends with one invoice holding one line per placed order."""
 
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from social_scale_core.invoicing import InvoiceFilter
 from social_scale_core.orders.mass import MassPorts, get_batch, place_mass_order
 from social_scale_core.orders.mass_model import BatchStatus, LineInput, LineStatus, MassRequest
 from social_scale_core.provider import AddRequest
@@ -71,6 +74,20 @@ def test_a_crash_then_a_replay_completes_the_batch_without_a_second_add(
     assert get_batch(ports, batch.id).lines == batch.lines
     orders = world.orders()
     assert len(orders) == LINES and len({o.idempotency_key for o in orders}) == LINES
+    _one_invoice_for_the_placed(uow_factory, batch.id, [
+        line.order_id for line in batch.lines if line.status is LineStatus.PLACED])
+
+
+def _one_invoice_for_the_placed(uow_factory: Any, batch_id: str, placed: list[Any]) -> None:
+    with uow_factory() as uow:
+        invoice = uow.invoices.get_by_batch(batch_id)
+        listed, total = uow.invoices.list(InvoiceFilter(now=invoice.issued_at, limit=100))
+        orders = [uow.orders.get(order_id) for order_id in placed]
+    assert total == 1 and listed[0].id == invoice.id  # one number, taken once
+    assert sorted(line.order_id for line in invoice.lines) == sorted(placed)
+    assert {o.invoice_id for o in orders} == {invoice.id}
+    assert invoice.total == sum((line.total for line in invoice.lines), Decimal(0))
+    assert invoice.ordered_quantity == sum(o.quantity for o in orders)
 
 
 def test_the_catalog_check_runs_before_anything_is_sent(uow_factory: Any) -> None:

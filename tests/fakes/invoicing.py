@@ -56,7 +56,8 @@ class _Invoices:
         self._s = state
 
     def add(self, invoice: Invoice) -> None:
-        if any(i.order_id == invoice.order_id for i in self._s.invoices.values()):
+        if invoice.order_id is not None and any(
+                i.order_id == invoice.order_id for i in self._s.invoices.values()):
             raise Conflict("This order already has an invoice.")
         self._s.invoices[invoice.id] = copy.deepcopy(invoice)
 
@@ -64,8 +65,23 @@ class _Invoices:
         return copy.deepcopy(self._s.invoices.get(invoice_id))
 
     def get_by_order(self, order_id: str) -> Invoice | None:
-        found = [i for i in self._s.invoices.values() if i.order_id == order_id]
+        found = [i for i in self._s.invoices.values() if i.order_id == order_id] or [
+            i for i in self._s.invoices.values()
+            if i.batch_id is not None and i.line_of(order_id) is not None]
         return copy.deepcopy(found[0]) if found else None
+
+    def get_by_batch(self, batch_id: str) -> Invoice | None:
+        found = [i for i in self._s.invoices.values() if i.batch_id == batch_id]
+        return copy.deepcopy(found[0]) if found else None
+
+    def lock_batch(self, batch_id: str) -> None:
+        pass  # one thread at a time in the unit tests
+
+    def add_line(self, invoice: Invoice, position: int) -> None:
+        self.update(invoice)
+
+    def update_line(self, invoice: Invoice, position: int) -> None:
+        self.update(invoice)
 
     def get_for_update(self, invoice_id: str) -> Invoice | None:
         return self.get(invoice_id)

@@ -34,13 +34,13 @@ from social_scale_adapters.db.analytics_sql import (
     VOID,
     facts,
     inv,
+    invoice_of_order,
     order_filter,
     order_revenue,
     real_cost,
     units,
 )
 from social_scale_adapters.db.companies import companies
-from social_scale_adapters.db.invoice_mapping import INVOICE
 from social_scale_adapters.db.order_table import orders
 from social_scale_adapters.db.rollup import STATS_DIMS
 from social_scale_adapters.db.rollup_read import period_rows
@@ -90,8 +90,7 @@ class SqlAnalyticsReader:
                    type_coerce(func.coalesce(func.sum(real_cost()), 0), MoneyType()).label("cost"),
                    type_coerce(func.coalesce(func.sum(order_revenue()), 0), MoneyType()
                                ).label("revenue"))
-            .select_from(orders.outerjoin(
-                inv, and_(inv.c.order_id == o.id, inv.c.kind == INVOICE)))
+            .select_from(orders.outerjoin(inv, invoice_of_order()))
             .where(*order_filter(period, scope)).group_by(o.currency, billed_in)
         ).all()
         return _fold(rows) if rows else EMPTY
@@ -177,8 +176,7 @@ class SqlAnalyticsReader:
                    o.charge, real_cost().label("real_cost"), inv.c.id.label("invoice_id"),
                    inv.c.status.label("invoice_status"), inv.c.currency.label("inv_currency"),
                    order_revenue().label("revenue"), o.created_at)
-            .select_from(orders.outerjoin(
-                inv, and_(inv.c.order_id == o.id, inv.c.kind == INVOICE)))
+            .select_from(orders.outerjoin(inv, invoice_of_order()))
             .where(*where).order_by(o.created_at.desc(), o.id.desc())
             .limit(limit).offset(offset)
         )

@@ -2,7 +2,9 @@
 
 `facts` is a UNION ALL of three kinds of rows, each carrying the order's dimensions:
 one cost row per order (order currency), one revenue row per non-void invoice and one
-per credit note against a non-void invoice (invoice currency). Grouping it by any
+per credit note against a non-void invoice (invoice currency), and for a mass order's
+invoice (no order of its own) one revenue row per line naming an order, of the invoice's
+or of its credit notes: the line's total, in that order's dimensions. Grouping it by any
 dimensions plus currency gives exact per-currency sums in one pass, in SQL.
 """
 
@@ -18,8 +20,10 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    exists,
     func,
     literal_column,
+    or_,
     select,
     type_coerce,
     union_all,
@@ -27,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.selectable import Subquery
 
 from social_scale_adapters.db.invoice_mapping import CREDIT_NOTE, INVOICE
-from social_scale_adapters.db.invoice_tables import invoices
+from social_scale_adapters.db.invoice_tables import invoice_lines, invoices
 from social_scale_adapters.db.order_table import orders
 from social_scale_adapters.db.types import Money
 
@@ -36,6 +40,8 @@ VOID = "void"
 NOTHING_SPENT = ("canceled", "failed")
 inv = invoices.alias("inv")
 credit = invoices.alias("credit")
+doc = invoices.alias("doc")
+line = invoice_lines.alias("line")
 
 
 def zero_money() -> ColumnElement[Any]:
@@ -116,7 +122,25 @@ def facts(dims: Mapping[str, ColumnElement[Any]], where: Sequence[ColumnElement[
         credit.join(inv, inv.c.id == credit.c.credited_invoice_id)
         .join(orders, orders.c.id == inv.c.order_id)
     ).where(credit.c.kind == CREDIT_NOTE, invoiced, *where)
-    return union_all(cost_rows, revenue_rows, credit_rows).subquery("facts")
+    line_rows = select(
+        *_dims(dims), doc.c.currency, one, zero_int(), zero_int(), zero_money(), line.c.total,
+    ).select_from(
+        line.join(doc, doc.c.id == line.c.invoice_id)
+        .join(orders, orders.c.id == line.c.order_id)
+        .outerjoin(inv, inv.c.id == doc.c.credited_invoice_id)
+    ).where(or_(and_(doc.c.kind == INVOICE, doc.c.status != VOID),
+                and_(doc.c.kind == CREDIT_NOTE, invoiced)), *where)
+    return union_all(cost_rows, revenue_rows, credit_rows, line_rows).subquery("facts")
+
+
+def invoice_of_order() -> ColumnElement[bool]:
+    """ON clause of `orders LEFT JOIN inv`: the order's own invoice, or its mass order's
+    (which has a line naming it)."""
+    o = orders.c
+    in_batch = exists(select(line.c.order_id).where(line.c.invoice_id == inv.c.id,
+                                                    line.c.order_id == o.id))
+    return and_(inv.c.kind == INVOICE,
+                or_(inv.c.order_id == o.id, and_(inv.c.batch_id.is_not(None), in_batch)))
 
 
 def sums(source: Any) -> list[ColumnElement[Any]]:
@@ -146,7 +170,18 @@ def order_revenue() -> ColumnElement[Any]:
         .where(credit.c.credited_invoice_id == inv.c.id, credit.c.kind == CREDIT_NOTE)
         .scalar_subquery()
     )
+    # On a mass order's invoice: the order's line, and its credit notes' lines for it.
+    lines = (
+        select(func.sum(line.c.total))
+        .select_from(line.join(doc, doc.c.id == line.c.invoice_id))
+        .where(line.c.order_id == orders.c.id,
+               or_(doc.c.id == inv.c.id,
+                   and_(doc.c.credited_invoice_id == inv.c.id, doc.c.kind == CREDIT_NOTE)))
+        .scalar_subquery()
+    )
     return case(
+        (and_(inv.c.id.is_not(None), inv.c.status != VOID, inv.c.batch_id.is_not(None)),
+         type_coerce(func.coalesce(lines, 0), Money())),
         (and_(inv.c.id.is_not(None), inv.c.status != VOID),
          type_coerce(inv.c.total + func.coalesce(credited, 0), Money())),
         else_=zero_money(),

@@ -12,6 +12,7 @@ from social_scale_core.invoicing.model import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
+    LineBilling,
     TaxLine,
     TaxMode,
 )
@@ -53,6 +54,7 @@ def invoice_columns(invoice: Invoice) -> dict[str, Any]:
         "ordered_quantity": invoice.ordered_quantity,
         "billed_quantity": invoice.billed_quantity, "issued_at": invoice.issued_at,
         "due_at": invoice.due_at, "paid_at": invoice.paid_at, "updated_at": invoice.updated_at,
+        "batch_id": invoice.batch_id,
         **party_columns("seller", invoice.seller), **party_columns("buyer", invoice.buyer),
     }
 
@@ -66,7 +68,7 @@ def to_invoice(row: Any, lines: tuple[InvoiceLine, ...]) -> Invoice:
         order_cost=row.order_cost, seller=party(row, "seller"), buyer=party(row, "buyer"),
         ordered_quantity=row.ordered_quantity, billed_quantity=row.billed_quantity,
         tax_mode=TaxMode(row.tax_mode), tax_inclusive=bool(row.tax_inclusive),
-        paid_at=row.paid_at, updated_at=row.updated_at,
+        paid_at=row.paid_at, updated_at=row.updated_at, batch_id=row.batch_id,
     )
 
 
@@ -94,23 +96,47 @@ def to_credit_note(row: Any, lines: tuple[InvoiceLine, ...]) -> CreditNote:
     )
 
 
+def _line_row(document_id: str, i: int, line: InvoiceLine) -> dict[str, Any]:
+    b = line.billing
+    return {
+        "invoice_id": document_id, "position": i, "description": line.description,
+        "sac": line.sac, "quantity": line.quantity, "unit_price": line.unit_price,
+        "amount": line.amount, "order_id": line.order_id,
+        "total": line.total if line.order_id is not None else None,
+        "multiplier": b.multiplier if b else None, "order_cost": b.order_cost if b else None,
+        "ordered_quantity": b.ordered_quantity if b else None,
+        "billed_quantity": b.billed_quantity if b else None,
+    }
+
+
+def _billing(r: Any, prefix: str = "") -> LineBilling | None:
+    m = r._mapping
+    if m[f"{prefix}multiplier"] is None:
+        return None
+    return LineBilling(m[f"{prefix}multiplier"], m[f"{prefix}order_cost"],
+                       m[f"{prefix}ordered_quantity"], m[f"{prefix}billed_quantity"])
+
+
 def write_lines(session: Session, document_id: str, lines: Sequence[InvoiceLine],
-                *, new: bool = False) -> None:
-    """Replace the document's lines and their taxes (`new`: it has none yet)."""
+                *, new: bool = False, only: int | None = None) -> None:
+    """Replace the document's lines and their taxes (`new`: it has none yet; `only`:
+    just the line at that position, the others stay as they are)."""
+    positions = range(len(lines)) if only is None else [only]
     if not new:
-        session.execute(delete(invoice_line_taxes).where(
-            invoice_line_taxes.c.invoice_id == document_id))
-        session.execute(delete(invoice_lines).where(invoice_lines.c.invoice_id == document_id))
-    session.execute(insert(invoice_lines), [
-        {"invoice_id": document_id, "position": i, "description": line.description,
-         "sac": line.sac, "quantity": line.quantity, "unit_price": line.unit_price,
-         "amount": line.amount}
-        for i, line in enumerate(lines)
-    ])
+        taxes_of, lines_of = invoice_line_taxes.c, invoice_lines.c
+        tax_where = [taxes_of.invoice_id == document_id]
+        line_where = [lines_of.invoice_id == document_id]
+        if only is not None:
+            tax_where.append(taxes_of.line_position == only)
+            line_where.append(lines_of.position == only)
+        session.execute(delete(invoice_line_taxes).where(*tax_where))
+        session.execute(delete(invoice_lines).where(*line_where))
+    session.execute(insert(invoice_lines), [_line_row(document_id, i, lines[i])
+                                            for i in positions])
     taxes = [
         {"invoice_id": document_id, "line_position": i, "position": j, "name": tax.name,
          "rate": tax.rate, "amount": tax.amount}
-        for i, line in enumerate(lines) for j, tax in enumerate(line.taxes)
+        for i in positions for j, tax in enumerate(lines[i].taxes)
     ]
     if taxes:
         session.execute(insert(invoice_line_taxes), taxes)
@@ -133,6 +159,7 @@ def read_lines(session: Session, ids: Iterable[str]) -> dict[str, tuple[InvoiceL
         lines[r.invoice_id].append(InvoiceLine(
             description=r.description, quantity=r.quantity, unit_price=r.unit_price,
             amount=r.amount, sac=r.sac, taxes=tuple(taxes[(r.invoice_id, r.position)]),
+            order_id=r.order_id, billing=_billing(r),
         ))
     return {key: tuple(value) for key, value in lines.items()}
 
@@ -153,6 +180,10 @@ def select_with_lines(
         select(invoices, _L.position.label("l_position"), _L.description.label("l_description"),
                _L.sac.label("l_sac"), _L.quantity.label("l_quantity"),
                _L.unit_price.label("l_unit_price"), _L.amount.label("l_amount"),
+               _L.order_id.label("l_order_id"), _L.multiplier.label("l_multiplier"),
+               _L.order_cost.label("l_order_cost"),
+               _L.ordered_quantity.label("l_ordered_quantity"),
+               _L.billed_quantity.label("l_billed_quantity"),
                _T.name.label("t_name"), _T.rate.label("t_rate"), _T.amount.label("t_amount"))
         .select_from(_JOINED).where(*where)
         .order_by(*order_by, invoices.c.id, _L.position, _T.position)
@@ -172,5 +203,5 @@ def grouped(rows: Iterable[Row[Any]]) -> list[tuple[Row[Any], tuple[InvoiceLine,
     return [(row, tuple(
         InvoiceLine(description=r.l_description, quantity=r.l_quantity,
                     unit_price=r.l_unit_price, amount=r.l_amount, sac=r.l_sac,
-                    taxes=tuple(taxes))
+                    taxes=tuple(taxes), order_id=r.l_order_id, billing=_billing(r, "l_"))
         for r, taxes in lines.values())) for row, lines in docs.values()]

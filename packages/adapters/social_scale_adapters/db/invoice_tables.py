@@ -57,6 +57,9 @@ invoices = Table(
     Column("due_at", UTCDateTime(), nullable=True),
     Column("paid_at", UTCDateTime(), nullable=True),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # A mass order's one invoice (no `order_id`: its lines name their orders).
+    Column("batch_id", String(36), nullable=True),
+    Index("uq_invoices_batch_id", "batch_id", unique=True),
     Index("ix_invoices_kind_issued_at", "kind", "issued_at"),
     Index("ix_invoices_company_id_issued_at", "company_id", "issued_at"),
     Index("ix_invoices_credited_invoice_id", "credited_invoice_id"),
@@ -73,6 +76,16 @@ invoice_lines = Table(
     Column("quantity", Integer(), nullable=False),
     Column("unit_price", Money(), nullable=False),
     Column("amount", Money(), nullable=False),
+    # Lines of a mass order's invoice (and of its credit notes) name their order; the
+    # rollup counts `total` (amount + the line's taxes) as that order's revenue. The
+    # invoice's lines also carry how they bill their order (`LineBilling`).
+    Column("order_id", String(36), ForeignKey("orders.id"), nullable=True),
+    Column("total", Money(), nullable=True),
+    Column("multiplier", Money(), nullable=True),
+    Column("order_cost", Money(), nullable=True),
+    Column("ordered_quantity", Integer(), nullable=True),
+    Column("billed_quantity", Integer(), nullable=True),
+    Index("ix_invoice_lines_order_id", "order_id"),
 )
 
 invoice_line_taxes = Table(

@@ -27,7 +27,13 @@ from social_scale_adapters.db.invoice_mapping import (
     to_invoice,
     write_lines,
 )
-from social_scale_adapters.db.invoice_tables import invoice_counters, invoice_history, invoices
+from social_scale_adapters.db.invoice_tables import (
+    invoice_counters,
+    invoice_history,
+    invoice_lines,
+    invoices,
+)
+from social_scale_adapters.db.order_batches import order_batches
 
 S = InvoiceStatus
 UNPAID = (S.DRAFT.value, S.SENT.value)
@@ -63,7 +69,32 @@ class SqlInvoiceRepository:
         return self._one(invoices.c.id == invoice_id)
 
     def get_by_order(self, order_id: str) -> Invoice | None:
-        return self._one(invoices.c.order_id == order_id)
+        own = self._one(invoices.c.order_id == order_id)
+        if own is not None:
+            return own
+        in_batch = select(invoice_lines.c.invoice_id).where(invoice_lines.c.order_id == order_id)
+        return self._one(and_(invoices.c.batch_id.is_not(None), invoices.c.id.in_(in_batch)))
+
+    def get_by_batch(self, batch_id: str) -> Invoice | None:
+        return self._one(invoices.c.batch_id == batch_id)
+
+    def lock_batch(self, batch_id: str) -> None:
+        # SQLite has no row locks: its one writer at a time serializes the lines anyway.
+        self._session.execute(select(order_batches.c.id).where(order_batches.c.id == batch_id)
+                              .with_for_update())
+
+    def add_line(self, invoice: Invoice, position: int) -> None:
+        self._save_header(invoice)
+        write_lines(self._session, invoice.id, invoice.lines, new=True, only=position)
+
+    def update_line(self, invoice: Invoice, position: int) -> None:
+        self._save_header(invoice)
+        write_lines(self._session, invoice.id, invoice.lines, only=position)
+
+    def _save_header(self, invoice: Invoice) -> None:
+        self._session.execute(
+            update(invoices).where(invoices.c.id == invoice.id).values(invoice_columns(invoice))
+        )
 
     def get_for_update(self, invoice_id: str) -> Invoice | None:
         return self._one(invoices.c.id == invoice_id, lock=True)

@@ -18,12 +18,13 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    func,
     select,
 )
 
 from social_scale_adapters.db.indexes import ANALYTICS_INDEXES
 from social_scale_adapters.db.invoice_mapping import INVOICE
-from social_scale_adapters.db.invoice_tables import invoices
+from social_scale_adapters.db.invoice_tables import invoice_lines, invoices
 from social_scale_adapters.db.metadata import metadata
 from social_scale_adapters.db.types import Money, UTCDateTime
 
@@ -89,12 +90,20 @@ _MUTABLE = ("api_order_id", "charge", "provider_status", "start_count", "remains
             "invoice_multiplier", "error_code", "error_message", "refill_id", "refill_status",
             "updated_at", "completed_at", "last_checked_at")
 # The invoice is found through invoices.order_id (one per order), so that an invoice made
-# later by the invoicing endpoints shows on the order too.
-invoice_id = (
+# later by the invoicing endpoints shows on the order too; an order of a mass order is
+# billed by a line of the batch's invoice instead.
+_own_invoice = (
     select(invoices.c.id)
     .where(invoices.c.order_id == orders.c.id, invoices.c.kind == INVOICE)
-    .limit(1).scalar_subquery().label("invoice_id")
+    .limit(1).scalar_subquery()
 )
+_batch_invoice = (
+    select(invoice_lines.c.invoice_id)
+    .select_from(invoice_lines.join(invoices, invoices.c.id == invoice_lines.c.invoice_id))
+    .where(invoice_lines.c.order_id == orders.c.id, invoices.c.kind == INVOICE)
+    .limit(1).scalar_subquery()
+)
+invoice_id = func.coalesce(_own_invoice, _batch_invoice).label("invoice_id")
 
 
 def order_select() -> Select[Any]:

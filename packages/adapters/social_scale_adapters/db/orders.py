@@ -8,10 +8,11 @@ from typing import Any
 from social_scale_core.errors import DuplicateOrder
 from social_scale_core.orders.model import Order
 from social_scale_core.orders.ports import OrderQuery, OrderStats
-from sqlalchemy import Select, bindparam, insert, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from social_scale_adapters.db.order_batches import order_batch_lines
 from social_scale_adapters.db.order_queries import list_orders, order_stats
 from social_scale_adapters.db.order_table import (
     mutable_values,
@@ -88,6 +89,12 @@ class SqlOrderRepository:
 
     def by_api_id(self, api_order_id: int) -> Order | None:
         return self._one(order_select().where(orders.c.api_order_id == api_order_id))
+
+    def batch_of(self, order_id: str) -> str | None:
+        lines = order_batch_lines.c
+        found = self._session.execute(
+            select(lines.batch_id).where(lines.order_id == order_id).limit(1)).scalar()
+        return str(found) if found is not None else None
 
     def by_key(self, idempotency_key: str) -> Order | None:
         return self._one(order_select().where(orders.c.idempotency_key == idempotency_key))

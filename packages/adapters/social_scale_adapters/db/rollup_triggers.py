@@ -3,7 +3,9 @@
 
 The contribution of a row is what the analytics' `facts` (`analytics_sql`) hold for it:
 an order gives one cost fact in its own dimensions; a live (non-void) invoice gives a
-revenue fact, and each of its credit notes another, in its order's dimensions. A change
+revenue fact, and each of its credit notes another, in its order's dimensions. A mass
+order's invoice has no order: each of its lines (and of its credit notes' lines) gives a
+revenue fact of its `total` in the dimensions of the order the line names. A change
 appends minus the old contribution and plus the new one, so rollup + deltas always equal
 a fresh aggregate. The statements differ between the two databases only in `_day`.
 """
@@ -73,10 +75,48 @@ def invoice_revenue(dialect: str, r: str, sign: str) -> list[str]:
     ]
 
 
+# Whether a line of document {d} counts: the document is a live invoice, or a credit note
+# against one.
+LINE_LIVE = ("(({d}.kind = 'invoice' AND {d}.status <> 'void') OR ({d}.kind = 'credit_note' "
+             "AND EXISTS (SELECT 1 FROM invoices p WHERE p.id = {d}.credited_invoice_id "
+             "AND p.kind = 'invoice' AND p.status <> 'void')))")
+
+
+def line_revenue(dialect: str, r: str, sign: str) -> list[str]:
+    """The revenue fact of invoice line row `r` (NEW or OLD) that names an order."""
+    return [_revenue(dialect, "o", "d.currency", f"{r}.total", sign,
+                     f"invoices d JOIN orders o ON o.id = {r}.order_id",
+                     f"d.id = {r}.invoice_id AND " + LINE_LIVE.format(d="d"))]
+
+
+def document_lines_revenue(dialect: str, r: str, sign: str, changed: str) -> list[str]:
+    """The revenue facts of the order-naming lines of invoice row `r` and of its credit
+    notes, when `changed` (what makes them count moved)."""
+    return [
+        _revenue(dialect, "o", f"{r}.currency", "l.total", sign,
+                 "invoice_lines l JOIN orders o ON o.id = l.order_id",
+                 f"l.invoice_id = {r}.id AND {LINE_LIVE.format(d=r)} AND ({changed})"),
+        _revenue(dialect, "o", "c.currency", "l.total", sign,
+                 "invoices c JOIN invoice_lines l ON l.invoice_id = c.id "
+                 "JOIN orders o ON o.id = l.order_id",
+                 f"c.credited_invoice_id = {r}.id AND c.kind = 'credit_note' AND "
+                 f"{LIVE_INVOICE.format(i=r)} AND ({changed})"),
+    ]
+
+
+def order_lines_revenue(dialect: str, r: str, sign: str, changed: str) -> list[str]:
+    """The revenue facts of the invoice lines naming order row `r`, when `changed`."""
+    return [_revenue(dialect, r, "d.currency", "l.total", sign,
+                     "invoice_lines l JOIN invoices d ON d.id = l.invoice_id",
+                     f"l.order_id = {r}.id AND {LINE_LIVE.format(d='d')} AND ({changed})")]
+
+
 ORDER_FIELDS = ("status", "charge", "cost", "quantity", "runs", "currency", "network",
                 "service_id", "service_name", "created_at", "company_id")
 ORDER_DIMS = ("status", "network", "service_id", "service_name", "created_at", "company_id")
 INVOICE_FIELDS = ("kind", "status", "total", "currency", "order_id", "credited_invoice_id")
+LINES_COUNT_BY = ("kind", "status", "currency", "credited_invoice_id")
+LINE_FIELDS = ("invoice_id", "order_id", "total")
 
 
 def _differ(dialect: str, fields: tuple[str, ...]) -> str:
@@ -87,26 +127,37 @@ def _differ(dialect: str, fields: tuple[str, ...]) -> str:
 def _bodies(dialect: str) -> dict[tuple[str, str], list[str]]:
     """(table, event) -> the statements its row trigger runs."""
     dims_moved = _differ(dialect, ORDER_DIMS)
+    lines_moved = _differ(dialect, LINES_COUNT_BY)
     return {
         ("orders", "INSERT"): [order_cost(dialect, "NEW", "")],
         ("orders", "UPDATE"): [
             order_cost(dialect, "OLD", "-"), order_cost(dialect, "NEW", ""),
             *order_revenue(dialect, "OLD", "-", dims_moved),
             *order_revenue(dialect, "NEW", "", dims_moved),
+            *order_lines_revenue(dialect, "OLD", "-", dims_moved),
+            *order_lines_revenue(dialect, "NEW", "", dims_moved),
         ],
         # Its invoices went first (their foreign key), each taking its revenue with it.
         ("orders", "DELETE"): [order_cost(dialect, "OLD", "-")],
         ("invoices", "INSERT"): invoice_revenue(dialect, "NEW", ""),
         ("invoices", "UPDATE"): [*invoice_revenue(dialect, "OLD", "-"),
-                                 *invoice_revenue(dialect, "NEW", "")],
+                                 *invoice_revenue(dialect, "NEW", ""),
+                                 *document_lines_revenue(dialect, "OLD", "-", lines_moved),
+                                 *document_lines_revenue(dialect, "NEW", "", lines_moved)],
         ("invoices", "DELETE"): invoice_revenue(dialect, "OLD", "-"),
+        # Documents are written before their lines, which come and go with them.
+        ("invoice_lines", "INSERT"): line_revenue(dialect, "NEW", ""),
+        ("invoice_lines", "UPDATE"): [*line_revenue(dialect, "OLD", "-"),
+                                      *line_revenue(dialect, "NEW", "")],
+        ("invoice_lines", "DELETE"): line_revenue(dialect, "OLD", "-"),
     }
 
 
 def _when(dialect: str, table: str, event: str) -> str:
     if event != "UPDATE":
         return ""
-    return f" WHEN ({_differ(dialect, ORDER_FIELDS if table == 'orders' else INVOICE_FIELDS)})"
+    fields = {"orders": ORDER_FIELDS, "invoices": INVOICE_FIELDS}.get(table, LINE_FIELDS)
+    return f" WHEN ({_differ(dialect, fields)})"
 
 
 def _name(table: str, event: str) -> str:

@@ -1,6 +1,7 @@
 """Invoicing: numbering, money, tax, lifecycle, adjustments (the use cases the order flow calls)."""
 
 from social_scale_core.invoicing.adjust import adjust_for_order_outcome
+from social_scale_core.invoicing.batch import bill_in_batch
 from social_scale_core.invoicing.issue import invoice_order, issue_invoice
 from social_scale_core.invoicing.lifecycle import change_status, get_invoice, list_invoices
 from social_scale_core.invoicing.model import (
@@ -33,6 +34,7 @@ __all__ = [
     "TaxLine",
     "TaxMode",
     "adjust_for_order_outcome",
+    "bill_in_batch",
     "change_status",
     "delivered_units",
     "get_invoice",

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from attrs import evolve
 
+from social_scale_core.invoicing.batch import adjust_batch_line
 from social_scale_core.invoicing.model import (
     CreditNote,
     HistoryEntry,
@@ -40,11 +41,15 @@ def adjust_for_order_outcome(
     `delivered` is capped to [0, quantity]. An unpaid invoice is repriced pro rata (voided
     when nothing was delivered); a paid one gets a credit note for the difference. Units
     already taken off are never taken off twice, so calling this again changes nothing.
-    No invoice, or a void one: nothing to do.
+    No invoice, or a void one: nothing to do. On a mass order's invoice only the order's
+    own line changes (`batch.adjust_batch_line`).
     """
     found = uow.invoices.get_by_order(order_id)
     invoice = uow.invoices.get_for_update(found.id) if found else None
     if invoice is None or invoice.status is InvoiceStatus.VOID:
+        return
+    if invoice.batch_id is not None:
+        adjust_batch_line(uow, invoice, order_id, min(delivered, quantity), now, policy, actor)
         return
     units = max(0, min(delivered, quantity, invoice.ordered_quantity))
     if units >= invoice.billed_quantity:

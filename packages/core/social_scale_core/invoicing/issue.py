@@ -108,6 +108,8 @@ def invoice_order(
         order = uow.invoice_sources.order(order_id)
         if order is None:
             raise NotFound("No such order.")
+        if uow.invoices.get_by_order(order_id) is not None:
+            raise Conflict("This order already has an invoice.")
         if order.status in NOTHING_DELIVERED:
             raise Conflict(f"The order is {order.status}: there is nothing to bill.")
         request = InvoiceRequest(

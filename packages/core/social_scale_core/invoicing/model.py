@@ -76,6 +76,17 @@ class TaxLine:
 
 
 @frozen
+class LineBilling:
+    """How a mass order's invoice line bills its order (a single order's invoice keeps
+    these on the invoice itself): adjustments only ever lower `billed_quantity`."""
+
+    multiplier: Decimal
+    order_cost: Decimal
+    ordered_quantity: int
+    billed_quantity: int
+
+
+@frozen
 class InvoiceLine:
     """`amount` is the taxable value; `unit_price` is amount / quantity cut to 4 places, as
     stored. Documents show `price_per(...)`, which multiplies back to `amount`."""
@@ -86,10 +97,18 @@ class InvoiceLine:
     amount: Decimal
     sac: str | None = None
     taxes: tuple[TaxLine, ...] = ()
+    # A mass order's invoice bills one order per line, each line billed on its own:
+    # the order, its multiplier and cost, the units ordered and the units still billed.
+    order_id: str | None = None
+    billing: LineBilling | None = None
 
     @property
     def tax_total(self) -> Decimal:
         return sum((t.amount for t in self.taxes), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return self.amount + self.tax_total
 
     def price_per(self, units: int = 1) -> Decimal:
         """The price of `units` units such that quantity x it / units rounds to `amount`."""
@@ -113,11 +132,14 @@ class Invoice:
     `order_cost` is the whole order's cost; `base_cost` the part of it billed (both equal
     until an adjustment). `billed_quantity` is how many units the invoice, net of its credit
     notes, still bills; adjustments only ever lower it, which makes them idempotent.
+
+    A mass order's invoice has no `order_id` but a `batch_id`, and one line per placed
+    order, each with its own `LineBilling`; its figures are the sums of its lines'.
     """
 
     id: str
     number: str
-    order_id: str
+    order_id: str | None
     company_id: str
     status: InvoiceStatus
     currency: str
@@ -138,10 +160,15 @@ class Invoice:
     tax_inclusive: bool = False
     paid_at: datetime | None = None
     updated_at: datetime = field(factory=lambda: datetime.now(UTC))
+    batch_id: str | None = None
 
     @property
     def taxes(self) -> tuple[TaxLine, ...]:
         return sum_taxes(self.lines)
+
+    def line_of(self, order_id: str) -> int | None:
+        """The position of the order's line on a mass order's invoice, or None."""
+        return next((i for i, line in enumerate(self.lines) if line.order_id == order_id), None)
 
     def status_at(self, now: datetime) -> InvoiceStatus:
         """The status to report: `overdue` once the due date passed unpaid and not void."""

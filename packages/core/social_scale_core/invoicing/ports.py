@@ -41,7 +41,26 @@ class InvoiceRepository(Protocol):
 
     def get(self, invoice_id: str) -> Invoice | None: ...
 
-    def get_by_order(self, order_id: str) -> Invoice | None: ...
+    def get_by_order(self, order_id: str) -> Invoice | None:
+        """The order's invoice: its own, or its mass order's (which has a line for it)."""
+        ...
+
+    def get_by_batch(self, batch_id: str) -> Invoice | None:
+        """The one invoice of a mass order, or None while none of its lines was placed."""
+        ...
+
+    def lock_batch(self, batch_id: str) -> None:
+        """Lock the mass order until the transaction ends (its lines join its invoice one
+        at a time)."""
+        ...
+
+    def add_line(self, invoice: Invoice, position: int) -> None:
+        """Save the invoice's figures and its new line at `position`."""
+        ...
+
+    def update_line(self, invoice: Invoice, position: int) -> None:
+        """Save the invoice's status and figures and its line at `position` (no other)."""
+        ...
 
     def get_with_credit_notes(self, invoice_id: str) -> tuple[Invoice, list[CreditNote]] | None:
         """The invoice and its credit notes (oldest first), read at once (one SQL query)."""

@@ -15,7 +15,7 @@ from social_scale_core.errors import (
     NotFound,
     ValidationFailed,
 )
-from social_scale_core.invoicing import issue_invoice
+from social_scale_core.invoicing import bill_in_batch, issue_invoice
 from social_scale_core.invoicing.pricing import check_floor, check_multiplier
 from social_scale_core.money import MONEY_MAX, order_cost
 from social_scale_core.orders.deps import OrderPorts, load
@@ -162,7 +162,10 @@ def _resolve_placed(uow: OrdersUnitOfWork, order: Order, api_order_id: int | Non
     if order.invoice_multiplier is None:
         order.invoice_multiplier = ports.invoice_policy.default_multiplier
     if company is not None and uow.invoices.get_by_order(order.id) is None:
-        invoice = issue_invoice(uow, invoice_request(order, company), now, ports.invoice_policy)
+        request, batch_id = invoice_request(order, company), uow.orders.batch_of(order.id)
+        invoice = (bill_in_batch(uow, batch_id, request, now, ports.invoice_policy)
+                   if batch_id is not None
+                   else issue_invoice(uow, request, now, ports.invoice_policy))
         order.invoice_id = invoice.id
 
 

@@ -156,15 +156,16 @@ def _resume(ports: MassPorts, batch: Batch, request: MassRequest) -> Batch:
 def _place_line(ports: MassPorts, batch: Batch, line: BatchLine,
                 draft: OrderDraft | None) -> BatchLine:
     assert draft is not None  # a pending line was a valid draft
-    outcome = _outcome(ports.orders, draft, batch.line_key(line.line), line.line)
+    outcome = _outcome(ports.orders, draft, batch.line_key(line.line), line.line, batch.id)
     if outcome.status is not LineStatus.PENDING:
         _store(ports, batch.id, [outcome])  # committed at once: a crash keeps it
     return outcome
 
 
-def _outcome(ports: OrderPorts, draft: OrderDraft, key: str, n: int) -> BatchLine:
+def _outcome(ports: OrderPorts, draft: OrderDraft, key: str, n: int,
+             batch_id: str) -> BatchLine:
     try:
-        placed = place_order(ports, draft, key)
+        placed = place_order(ports, draft, key, batch_id)
     except OrderOutcomeUnknown as exc:
         return BatchLine(n, LineStatus.UNKNOWN, exc.order_id, exc.detail)
     except (OrderRejected, OrderNotSent) as exc:

@@ -22,7 +22,9 @@ class LineView:
 
 @frozen
 class BatchView:
-    """`cost` sums the placed lines' orders (as priced), `billed` their invoices' totals."""
+    """`cost` sums the placed lines' orders (as priced), `billed` their invoice's total:
+    the batch's one invoice (a line per placed order; None until a line is placed), or
+    for a batch placed before batches had one, each order's own."""
 
     batch: Batch
     lines: tuple[LineView, ...]
@@ -30,6 +32,7 @@ class BatchView:
     currency: str | None
     cost: Decimal
     billed: Decimal
+    invoice: Invoice | None = None
 
 
 def line_status(line: BatchLine, order: Order | None) -> LineStatus:
@@ -49,7 +52,8 @@ def view_batch(ports: OrderPorts, batch: Batch) -> BatchView:
     ids = [line.order_id for line in batch.lines if line.order_id]
     with ports.uow() as uow:
         orders = {i: uow.orders.get(i) for i in ids}
-        invoices = {i: uow.invoices.get_by_order(i) for i in ids}
+        invoice = uow.invoices.get_by_batch(batch.id)
+        invoices = {} if invoice else {i: uow.invoices.get_by_order(i) for i in ids}
     views = tuple(LineView(line, line_status(line, orders.get(line.order_id or "")),
                            orders.get(line.order_id or "")) for line in batch.lines)
     placed = [v.order for v in views if v.status is LineStatus.PLACED and v.order is not None]
@@ -58,7 +62,7 @@ def view_batch(ports: OrderPorts, batch: Batch) -> BatchView:
         batch=batch, lines=views, counts=counts,
         currency=placed[0].currency if placed else None,
         cost=sum((o.cost for o in placed), Decimal(0)),
-        billed=_billed(invoices, placed),
+        billed=invoice.total if invoice else _billed(invoices, placed), invoice=invoice,
     )
 
 

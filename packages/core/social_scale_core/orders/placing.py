@@ -29,7 +29,7 @@ from social_scale_core.errors import (
     ProviderUnavailable,
     ValidationFailed,
 )
-from social_scale_core.invoicing import Invoice, InvoiceRequest, issue_invoice
+from social_scale_core.invoicing import Invoice, InvoiceRequest, bill_in_batch, issue_invoice
 from social_scale_core.invoicing.pricing import check_floor, check_multiplier
 from social_scale_core.orders.deps import OrderPorts, buyer_of, load
 from social_scale_core.orders.links import target_key
@@ -52,8 +52,11 @@ class _Prepared:
     company: Company
 
 
-def place_order(ports: OrderPorts, draft: OrderDraft, key: str | None) -> Placed:
+def place_order(ports: OrderPorts, draft: OrderDraft, key: str | None,
+                batch_id: str | None = None) -> Placed:
     """Place `draft` for its company; see the module docstring for the guarantees.
+
+    `batch_id`: the order is a line of that mass order, billed on the batch's invoice.
 
     Raises ValidationFailed (nothing sent), IdempotencyConflict / IdempotencyInProgress,
     OrderRejected (failed, no invoice), OrderNotSent (failed), OrderOutcomeUnknown.
@@ -75,7 +78,7 @@ def place_order(ports: OrderPorts, draft: OrderDraft, key: str | None) -> Placed
         if winner is None:
             raise
         return replay(ports, winner, fingerprint)
-    return _submit(ports, prepared)
+    return _submit(ports, prepared, batch_id)
 
 
 def _company_errors(uow: OrdersUnitOfWork,
@@ -153,7 +156,7 @@ def _record(ports: OrderPorts, draft: OrderDraft, entry: CatalogEntry | None,
     return _Prepared(order, checked.add, company)
 
 
-def _submit(ports: OrderPorts, prepared: _Prepared) -> Placed:
+def _submit(ports: OrderPorts, prepared: _Prepared, batch_id: str | None) -> Placed:
     order = prepared.order
     try:
         with provider_call_context(order.company_id):
@@ -170,7 +173,7 @@ def _submit(ports: OrderPorts, prepared: _Prepared) -> Placed:
         settle(ports, order.id, OrderStatus.UNKNOWN, "provider_outcome_unknown",
                str(exc) or type(exc).__name__)
         raise OrderOutcomeUnknown(order.id) from exc
-    return _accept(ports, order.id, api_order_id, prepared.company)
+    return _accept(ports, order.id, api_order_id, prepared.company, batch_id)
 
 
 def settle(ports: OrderPorts, order_id: str, status: OrderStatus, code: str,
@@ -184,9 +187,11 @@ def settle(ports: OrderPorts, order_id: str, status: OrderStatus, code: str,
         uow.commit()
 
 
-def _accept(ports: OrderPorts, order_id: str, api_order_id: int, company: Company) -> Placed:
+def _accept(ports: OrderPorts, order_id: str, api_order_id: int, company: Company,
+            batch_id: str | None) -> Placed:
     try:
-        return store_accepted(ports, order_id, api_order_id, company, with_invoice=True)
+        return store_accepted(ports, order_id, api_order_id, company, with_invoice=True,
+                              batch_id=batch_id)
     except Exception:
         # The panel took the order (and the money): keep at least the panel's id.
         log.exception("order_accepted_but_not_invoiced",
@@ -205,8 +210,9 @@ def invoice_request(order: Order, company: Company) -> InvoiceRequest:
 
 
 def store_accepted(ports: OrderPorts, order_id: str, api_order_id: int, company: Company,
-                   *, with_invoice: bool) -> Placed:
-    """`pending` with the panel's id, and (normally) the invoice, in one transaction.
+                   *, with_invoice: bool, batch_id: str | None = None) -> Placed:
+    """`pending` with the panel's id, and (normally) the invoice, in one transaction:
+    its own, or its line on the invoice of its mass order `batch_id`.
 
     The order is written first: issuing the invoice takes the next number of its series,
     whose row lock every other placement waits for until this commits, so as little as
@@ -221,8 +227,10 @@ def store_accepted(ports: OrderPorts, order_id: str, api_order_id: int, company:
         uow.orders.save(order)
         invoice: Invoice | None = None
         if with_invoice:
-            invoice = issue_invoice(uow, invoice_request(order, company), now,
-                                    ports.invoice_policy)
+            request = invoice_request(order, company)
+            invoice = (bill_in_batch(uow, batch_id, request, now, ports.invoice_policy)
+                       if batch_id is not None
+                       else issue_invoice(uow, request, now, ports.invoice_policy))
             order.invoice_id = invoice.id
         uow.commit()
     return Placed(order, invoice)

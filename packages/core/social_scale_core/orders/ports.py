@@ -70,6 +70,10 @@ class OrderRepository(Protocol):
 
     def add(self, order: Order) -> None: ...
 
+    def batch_of(self, order_id: str) -> str | None:
+        """The mass order the order was placed as a line of, if any."""
+        ...
+
     def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
         """`for_update` locks the row until the unit of work ends (where supported)."""
         ...

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    WithJsonSchema,
+    model_serializer,
+)
 from social_scale_core.invoicing.lifecycle import InvoiceView
 from social_scale_core.invoicing.model import (
     BillingParty,
@@ -36,6 +42,13 @@ Factor = Annotated[
 ]
 
 
+def _without_null(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """`key` only where it applies (mass orders'), so single orders' shapes stay as they were."""
+    if data.get(key) is None:
+        data.pop(key, None)
+    return data
+
+
 class TaxOut(OutModel):
     name: str = Field(description="CGST, SGST or IGST")
     rate: Factor = Field(description="percent")
@@ -55,12 +68,18 @@ class LineOut(OutModel):
     amount: InvoiceMoney = Field(description="the taxable value of the line")
     sac: str | None = Field(None, description="SAC code when GST applies")
     taxes: list[TaxOut]
+    order_id: str | None = Field(None, description="the order the line bills, on a mass "
+                                                   "order's invoice (and its credit notes)")
 
     @classmethod
     def of(cls, line: InvoiceLine) -> LineOut:
         return cls(description=line.description, quantity=line.quantity,
                    unit_price=line.price_per(1), amount=line.amount, sac=line.sac,
-                   taxes=[TaxOut.of(t) for t in line.taxes])
+                   taxes=[TaxOut.of(t) for t in line.taxes], order_id=line.order_id)
+
+    @model_serializer(mode="wrap")
+    def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_null(handler(self), "orderId")
 
 
 class PartyOut(OutModel):
@@ -79,7 +98,9 @@ class PartyOut(OutModel):
 class InvoiceOut(OutModel):
     id: str
     number: str
-    order_id: str
+    order_id: str | None = Field(description="null on a mass order's invoice (see batchId)")
+    batch_id: str | None = Field(None, description="the mass order billed, one line per "
+                                                   "placed order")
     company_id: str
     status: StatusName = Field(description="`overdue` is computed: due date passed, unpaid")
     currency: str
@@ -99,13 +120,18 @@ class InvoiceOut(OutModel):
     @classmethod
     def of(cls, i: Invoice, now: datetime) -> InvoiceOut:
         return cls(
-            id=i.id, number=i.number, order_id=i.order_id, company_id=i.company_id,
+            id=i.id, number=i.number, order_id=i.order_id, batch_id=i.batch_id,
+            company_id=i.company_id,
             status=i.status_at(now).value, currency=i.currency, multiplier=i.multiplier,
             base_cost=i.base_cost, subtotal=i.subtotal, tax_total=i.tax_total, total=i.total,
             taxes=[TaxOut.of(t) for t in i.taxes], lines=[LineOut.of(x) for x in i.lines],
             buyer=PartyOut.of(i.buyer), issued_at=i.issued_at, due_at=i.due_at,
             paid_at=i.paid_at,
         )
+
+    @model_serializer(mode="wrap")
+    def _shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_null(handler(self), "batchId")
 
 
 class CreditNoteOut(OutModel):

@@ -4,6 +4,7 @@ SMM panels' `service|link|quantity` text), each line checked, placed and reporte
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import falcon
@@ -15,6 +16,7 @@ from social_scale_core.orders.mass_text import text_lines
 from social_scale_core.orders.mass_view import BatchView, view_batch
 
 from social_scale_http.api import field_errors, operation
+from social_scale_http.resources.invoice_schemas import InvoiceOut
 from social_scale_http.resources.order_schemas import OrderOut, PlaceOrderBody
 from social_scale_http.resources.panel_orders import idempotency_key
 from social_scale_http.schemas import (
@@ -99,11 +101,12 @@ class BatchOut(OutModel):
     status: str
     lines: list[LineOut]
     summary: SummaryOut
-    invoice: None = Field(None, description="not yet: each placed line has its own invoice "
-                                            "(order.invoiceId)")
+    invoice: InvoiceOut | None = Field(
+        None, description="the batch's one invoice, a line per placed order (each placed "
+                          "order's invoiceId points at it); null while no line is placed")
 
     @classmethod
-    def of(cls, view: BatchView) -> BatchOut:
+    def of(cls, view: BatchView, now: datetime) -> BatchOut:
         lines = [LineOut(
             line=v.line.line, status=v.status.value,
             order=OrderOut.of(v.order) if v.order is not None else None,
@@ -117,8 +120,9 @@ class BatchOut(OutModel):
                              invalid=c["invalid"], unknown=c["unknown"], pending=c["pending"],
                              currency=view.currency, cost=view.cost, billed=view.billed)
         b = view.batch
+        invoice = InvoiceOut.of(view.invoice, now) if view.invoice is not None else None
         return cls(id=b.id, created_at=b.created_at, status=b.status.value, lines=lines,
-                   summary=summary)
+                   summary=summary, invoice=invoice)
 
 
 class BatchEnvelope(OutModel):
@@ -137,7 +141,8 @@ class MassOrdersResource:
                 body: MassOrderBody) -> BatchEnvelope:
         ports = self._ports()
         batch = place_mass_order(ports, body.request(), idempotency_key(req))
-        return BatchEnvelope(batch=BatchOut.of(view_batch(ports.orders, batch)))
+        return BatchEnvelope(batch=BatchOut.of(view_batch(ports.orders, batch),
+                                                   ports.orders.clock.now()))
 
     @operation("A mass order and its lines", tags=TAGS, response=BatchEnvelope,
                errors=(404,))
@@ -145,4 +150,5 @@ class MassOrdersResource:
                    batch_id: str) -> BatchEnvelope:
         ports = self._ports()
         batch = get_batch(ports, batch_id)
-        return BatchEnvelope(batch=BatchOut.of(view_batch(ports.orders, batch)))
+        return BatchEnvelope(batch=BatchOut.of(view_batch(ports.orders, batch),
+                                                   ports.orders.clock.now()))
