@@ -241,7 +241,8 @@ def at_phone_width(browser: Any, base: str, watch: Watch, cookies: list[Any]) ->
     page = phone.new_page()
     for path, name in (("/", "dashboard-390"), ("/orders/new", "new-order-390"),
                        ("/alerts?show=all", "alerts-390"), ("/invoices", "invoices-390"),
-                       ("/orders/mass", "mass-order-390")):
+                       ("/orders/mass", "mass-order-390"),
+                       ("/services/changes", "changes-390")):
         page.goto(base + path)
         assert "/login" not in page.url
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -271,9 +272,10 @@ def test_the_operator_runs_the_order_flow_in_a_browser(browser: Any, tmp_path: P
         dashboard_matches_api(page, base, api)                       # 7
         alert_is_seen(page, base)
         mass_order(page, base, company_id)
-        for path in ("/orders", "/companies", "/analytics", "/services", "/logs"):
+        for path in ("/orders", "/companies", "/analytics", "/services", "/logs",
+                     "/services/changes"):
             page.goto(base + path)
-            shot(page, path.strip("/"))
+            shot(page, path.strip("/").replace("/", "-"))
         at_phone_width(browser, base, watch, context.cookies())
         cancel_then_logout(page, base, api, company_id, browser)     # 8
         context.close()

@@ -13,7 +13,7 @@ from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.http.console_support import Browser
 
 PAGES = ["/", "/companies", "/companies/new", "/orders", "/orders/new", "/orders/mass",
-         "/invoices", "/alerts",
+         "/invoices", "/alerts", "/services/changes",
          "/analytics", "/services", "/logs", "/account"]
 
 

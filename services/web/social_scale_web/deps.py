@@ -9,7 +9,7 @@ from typing import Any
 from attrs import frozen
 from social_scale_core.alerts.raising import AlertPorts
 from social_scale_core.auth.sessions import AuthPorts
-from social_scale_core.catalog import StoredCatalog
+from social_scale_core.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.clock import Clock
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.delivery.deps import DeliveryPorts
@@ -38,6 +38,7 @@ class ConsoleDeps:
     delivery: Callable[[], DeliveryPorts]
     alerts: Callable[[], AlertPorts]
     mass: Callable[[], MassPorts]
+    catalog_ports: CatalogPorts
     secret: str
     production: bool = False
     sandbox: bool = False

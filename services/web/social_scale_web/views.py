@@ -27,6 +27,9 @@ NOTICES = {
     "resolved": "The order was resolved.", "status-changed": "Invoice status changed.",
     "mail-queued": "The invoice mail is queued; the delivery history below shows when it "
                    "leaves.",
+    "catalog-refreshed": "The catalog was refreshed from the panel: nothing changed.",
+    "catalog-changed": "The catalog was refreshed from the panel; its changes are in the "
+                       "change log.",
     "batch-placed": "The mass order was placed: each line's outcome is below.",
     "alert-acked": "Alert acknowledged. It stays open until its condition clears.",
 }

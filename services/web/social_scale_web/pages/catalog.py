@@ -1,13 +1,17 @@
-"""The services catalog by network, and the integration log."""
+"""The services catalog by network (refreshed on demand), its change log, and the
+integration log."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 import falcon
+from social_scale_core.catalog import ChangeKind, ChangeQuery, list_changes, refresh_catalog
 from social_scale_core.integration_log import LogQuery, list_logs
 from social_scale_core.integrations import browse_services
 from social_scale_core.invoicing.pricing import priced
 
-from social_scale_web.page import Page
+from social_scale_web.page import Page, see_other
 from social_scale_web.paging import Pager
 
 
@@ -28,6 +32,36 @@ class ServicesPage(Page):
         self.render(req, resp, "services.html", groups=groups, snapshot=listing.snapshot,
                     networks=[n for n, _ in listing.networks], network=network,
                     search=search, multiplier=multiplier)
+
+
+    def on_post_refresh(self, req: falcon.Request, resp: falcon.Response) -> None:
+        """The same use case as `POST /api-integrations/services/refresh`."""
+        found = refresh_catalog(self.deps.catalog_ports).changes
+        raise see_other("/services?notice=" + ("catalog-changed" if found else
+                                                "catalog-refreshed"))
+
+
+class ChangesPage(Page):
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        pager = Pager.of(req, 50)
+        kind = req.get_param("kind") or ""
+        service = (req.get_param("service") or "").strip()
+        query = ChangeQuery(
+            since=self._since(req.get_param("since")),
+            service_id=int(service) if service.isdigit() and len(service) < 12 else None,
+            kind=ChangeKind(kind) if kind in set(ChangeKind) else None,
+            significant=True if req.get_param("significant") == "yes" else None)
+        items, total = list_changes(self.deps.catalog_ports, query, pager.limit, pager.offset)
+        self.render(req, resp, "catalog_changes.html", changes=items, kinds=list(ChangeKind),
+                    pager=pager.with_total(total),
+                    filters={k: v for k, v in req.params.items() if isinstance(v, str)})
+
+    def _since(self, value: str | None) -> datetime | None:
+        try:
+            day = date.fromisoformat(value or "")
+        except ValueError:
+            return None
+        return datetime.combine(day, time(), self.deps.invoice_policy.timezone)
 
 
 class LogsPage(Page):
