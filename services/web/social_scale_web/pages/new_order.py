@@ -4,6 +4,7 @@ cost, invoice and profit computed by the server; an idempotent submit."""
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from typing import Any
 
 import falcon
@@ -42,15 +43,18 @@ def draft_from(form: Form) -> OrderDraft:
     form.check()
     assert service is not None and quantity is not None
     return OrderDraft(company_id=company_id, service=service, link=link, quantity=quantity,
-                      invoice_multiplier=multiplier, params=params)
+                      invoice_multiplier=multiplier, params=params,
+                      allow_below_cost=form.text("allowBelowCost", 5) == "on")
 
 
-def figures(preview: OrderPreview, balance: Any) -> dict[str, str]:
+def figures(preview: OrderPreview, balance: Any, floor: Decimal) -> dict[str, str]:
     """The preview as the page shows it (also the JSON of the live preview)."""
     cur = preview.currency
+    below = " (below the floor: allowed on purpose)" if preview.multiplier < floor else ""
     shown = {
         "cost": formatting.money(preview.cost, cur, 4),
-        "multiplier": f"{preview.multiplier.normalize():f}",
+        "multiplier": f"{preview.multiplier.normalize():f}{below}",
+        "floor": f"{floor.normalize():f}",
         "subtotal": formatting.money(preview.subtotal, cur),
         "tax": formatting.money(preview.tax_total, cur),
         "total": formatting.money(preview.total, cur),
@@ -67,6 +71,7 @@ class NewOrderPage(Page):
     def __init__(self, *args: Any, balance: BalanceCache) -> None:
         super().__init__(*args)
         self.balance = balance
+        self.floor = self.deps.invoice_policy.min_multiplier
 
     def _context(self, req: falcon.Request, values: dict[str, str]) -> dict[str, Any]:
         listing = browse_services(self.deps.catalog, self.deps.uow)
@@ -81,6 +86,7 @@ class NewOrderPage(Page):
                 "type_fields": TYPE_FIELDS.get(chosen.type, ()) if chosen else (),
                 "form_key": values.get("formKey") or secrets.token_urlsafe(18),
                 "default_multiplier": self.deps.invoice_policy.default_multiplier,
+                "min_multiplier": self.floor,
                 "form": values}
 
     def _companies(self, values: dict[str, str]) -> list[Any]:
@@ -113,7 +119,8 @@ class NewOrderPage(Page):
         try:
             draft = draft_from(form)
             if values.get("action") == "preview":
-                preview = figures(preview_order(self.deps.orders(), draft), self.balance.get())
+                preview = figures(preview_order(self.deps.orders(), draft), self.balance.get(),
+                                  self.floor)
                 self.render(req, resp, "new_order.html", preview=preview,
                             **self._context(req, values))
                 return
@@ -139,4 +146,4 @@ class NewOrderPage(Page):
         except e.ValidationFailed as exc:
             resp.media = {"ok": False, "errors": messages(exc)}
             return
-        resp.media = {"ok": True, "figures": figures(preview, self.balance.get())}
+        resp.media = {"ok": True, "figures": figures(preview, self.balance.get(), self.floor)}

@@ -45,6 +45,7 @@ def query_from(req: falcon.Request, zone: Any) -> OrderQuery:
         service=int(service) if service and service.isdigit() and len(service) < 12 else None,
         link_contains=param("link"), created_from=_day(param("from"), zone, False),
         created_to=_day(param("to"), zone, True), sort=sort if sort in SORTS else "-createdAt",
+        allow_below_cost={"yes": True, "no": False}.get(param("belowCost", 3) or ""),
     )
 
 
