@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from social_scale_core.errors import DuplicateOrder
-from social_scale_core.orders.model import Order
+from social_scale_core.orders.model import Order, StatusChange
 from social_scale_core.orders.ports import OrderQuery, OrderStats
 from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,7 @@ from social_scale_adapters.db.order_table import (
     row_values,
     to_order,
 )
+from social_scale_adapters.db.status_history import RECORD, history_of, record_values
 
 
 def _duplicate(exc: IntegrityError) -> DuplicateOrder | None:
@@ -57,13 +58,21 @@ class SqlOrderRepository:
         self._write(_INSERT, row_values(order))
 
     def save(self, order: Order) -> None:
-        self._write(_UPDATE, {"key": order.id, **mutable_values(order)})
+        values = mutable_values(order)
+        self._session.execute(RECORD, record_values(order.id, values))
+        self._write(_UPDATE, {"key": order.id, **values})
 
     def save_many(self, changed: Sequence[Order]) -> None:
-        """One UPDATE executed for many rows (psycopg pipelines an executemany)."""
+        """One UPDATE executed for many rows (psycopg pipelines an executemany); the status
+        changes among them are recorded first, the same way."""
         if not changed:
             return
-        self._write(_UPDATE, [{"key": o.id, **mutable_values(o)} for o in changed])
+        rows = [(o.id, mutable_values(o)) for o in changed]
+        self._session.execute(RECORD, [record_values(key, v) for key, v in rows])
+        self._write(_UPDATE, [{"key": key, **v} for key, v in rows])
+
+    def status_history(self, order_id: str) -> list[StatusChange]:
+        return history_of(self._session, order_id)
 
     def _one(self, statement: Select[Any]) -> Order | None:
         row = self._session.execute(statement).first()

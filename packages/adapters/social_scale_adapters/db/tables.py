@@ -14,6 +14,7 @@ from social_scale_adapters.db import order_table as _order_table  # noqa: F401
 from social_scale_adapters.db import providers as _providers  # noqa: F401
 from social_scale_adapters.db import rate_limits as _rate_limits  # noqa: F401
 from social_scale_adapters.db import rollup_tables as _rollup_tables  # noqa: F401
+from social_scale_adapters.db import status_history as _status_history  # noqa: F401
 from social_scale_adapters.db.metadata import metadata
 
 __all__ = ["metadata"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
@@ -20,7 +20,7 @@ from social_scale_core.invoicing.pricing import check_floor, check_multiplier
 from social_scale_core.money import MONEY_MAX, order_cost
 from social_scale_core.orders.deps import OrderPorts, load
 from social_scale_core.orders.links import BadLink, check_link, normalise_link, target_key
-from social_scale_core.orders.model import Order, ServiceInfo, Source, new_order_id
+from social_scale_core.orders.model import Order, ServiceInfo, Source, StatusChange, new_order_id
 from social_scale_core.orders.placement import OrderDraft
 from social_scale_core.orders.placing import invoice_request
 from social_scale_core.orders.ports import OrderQuery, OrderStats, OrdersUnitOfWork
@@ -49,6 +49,11 @@ def _read(ports: OrderPorts, fn: Callable[[OrdersUnitOfWork], T]) -> T:
 
 def get_order(ports: OrderPorts, order_id: str) -> Order:
     return _read(ports, lambda uow: load(uow, order_id))
+
+
+def status_history(ports: OrderPorts, order_id: str) -> Sequence[StatusChange]:
+    """The order's status changes, oldest first (its timeline)."""
+    return _read(ports, lambda uow: uow.orders.status_history(order_id))
 
 
 def list_orders(ports: OrderPorts, query: OrderQuery, limit: int,

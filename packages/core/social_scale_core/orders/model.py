@@ -77,6 +77,16 @@ class Source(StrEnum):
 
 
 @frozen
+class StatusChange:
+    """One change of an order's status, as recorded when it was saved (the timeline)."""
+
+    old: OrderStatus
+    new: OrderStatus
+    provider_status: str | None
+    at: datetime
+
+
+@frozen
 class OrderParams:
     """The type-specific `add` parameters (FAMPAGE_API.md), kept as sent."""
 

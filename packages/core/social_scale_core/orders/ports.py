@@ -12,7 +12,7 @@ from attrs import frozen
 from social_scale_core.catalog.model import CatalogEntry
 from social_scale_core.companies.ports import CompanyRepository
 from social_scale_core.invoicing.ports import InvoicingUnitOfWork
-from social_scale_core.orders.model import Order
+from social_scale_core.orders.model import Order, StatusChange
 from social_scale_core.provider import OrderStatus, Service
 
 SORT_FIELDS = ("createdAt", "updatedAt", "completedAt", "cost", "charge", "quantity", "status")
@@ -99,6 +99,10 @@ class OrderRepository(Protocol):
         ...
 
     def list(self, query: OrderQuery, limit: int, offset: int) -> tuple[list[Order], int]: ...
+
+    def status_history(self, order_id: str) -> Sequence[StatusChange]:
+        """Every change of the order's status, oldest first (recorded by `save`)."""
+        ...
 
     def stats(self, query: OrderQuery) -> OrderStats:
         """Counts by status, and cost/charge totals per currency and per network (in SQL)."""

@@ -79,6 +79,7 @@ class OrderPage(Page):
         resolvable = order.api_order_id is None and order.status in (
             OrderStatus.UNKNOWN, OrderStatus.SUBMITTING)
         self.render(req, resp, "order.html", status, order=order,
+                    changes=admin.status_history(ports, order_id),
                     invoice=view.invoice if view else None, resolvable=resolvable,
                     actions=self._actions(order), now=self.deps.clock.now(), **extra)
 
