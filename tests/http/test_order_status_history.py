@@ -74,3 +74,17 @@ def test_the_console_shows_the_timeline(sandbox: Sandbox) -> None:
     assert page.count("data-status-change") >= 1
     assert 'pending → <span class="badge s-in_progress">in progress</span>' in page
     assert "(panel: In progress)" in page
+
+
+def test_a_cancel_and_its_verdict_are_recorded(sandbox: Sandbox) -> None:
+    catalog = sandbox.get(f"{API}/services").json["networks"]
+    service = next(s["service"] for n in catalog for s in n["services"]
+                   if s["cancel"] and s["type"] == "Default" and s["min"] <= 100 <= s["max"]
+                   and s["network"] == "Instagram")
+    order = sandbox.place(service=service, quantity=100).json["order"]
+    asked = sandbox.post(f"{API}/orders/{order['apiOrderId']}/cancel")
+    assert asked.status_code == 200 and asked.json["order"]["status"] == "canceling"
+    sandbox.state.set_status(order["apiOrderId"], "Canceled")
+    sync(sandbox, order["apiOrderId"])
+    assert [h[:2] for h in history(sandbox, order["id"])] == [
+        ("submitting", "pending"), ("pending", "canceling"), ("canceling", "canceled")]
