@@ -216,8 +216,11 @@ def _check_tables(world: World, endpoint: Endpoint, order_state: str | None,
     assert new["error_code"] and new["error_message"]
     old_order = next(o for o in after["orders"] if o["id"] == world.order["id"])
     assert old_order == next(o for o in before["orders"] if o["id"] == world.order["id"])
+    history = [h for h in after["order_status_history"] if h["order_id"] != new["id"]]
+    assert history == before["order_status_history"]  # only the new order's own changes
     for name in after:  # nothing else moved (but the analytics that follow the orders)
-        if name not in ("orders", "analytics_deltas", "analytics_rollup"):
+        if name not in ("orders", "analytics_deltas", "analytics_rollup",
+                        "order_status_history"):
             assert after[name] == before[name], name
 
 
