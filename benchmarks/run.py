@@ -15,6 +15,7 @@ import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -87,7 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=20, help="per wrk round")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--only", default="", help="comma-separated parts to run (default: "
+                        "all): " + ",".join(PARTS))
     ns = parser.parse_args(argv)
+    unknown = {p for p in ns.only.split(",") if p} - set(PARTS)
+    if unknown:
+        parser.error(f"unknown part(s) {sorted(unknown)}; known: {', '.join(PARTS)}")
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     dsn = _dsn(url)
     t0 = time.perf_counter()
@@ -135,25 +141,40 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
+           made: list[int]) -> dict[str, Callable[[], list[scenarios.Result]]]:
+    """Each part of the run, in the order it runs (sync before placement: the orders placed
+    there stay open and would join the pass; memory last, counting what read made)."""
+    def read() -> list[scenarios.Result]:
+        result, made[0] = scenarios.read_api(env, hello_url, ns.seconds)
+        return [result]
+
+    return {
+        "read": read,
+        "analytics": lambda: list(scenarios.analytics(env, samples=30)),
+        "pdf": lambda: [scenarios.invoice_pdf(env, samples=30)],
+        "console": lambda: list(console_pages.run(env, ADMIN, samples=10)),
+        "sync": lambda: [scenarios.sync(env, ns.sync_orders)],
+        "placement": lambda: [scenarios.placement(env, env.companies[1], clients=20,
+                                                  per_client=20)],
+        "memory": lambda: [scenarios.memory(env, made[0], 50_000, ns.seconds)],
+    }
+
+
+PARTS = ("read", "analytics", "pdf", "console", "sync", "placement", "memory")
+
+
 def run_all(env: scenarios.Env, ns: argparse.Namespace, hello_url: str
             ) -> list[scenarios.Result]:
+    only = {p for p in ns.only.split(",") if p} or set(PARTS)
     results: list[scenarios.Result] = []
-
-    def keep(*found: scenarios.Result) -> None:
-        for r in found:
+    for name, part in _parts(env, ns, hello_url, [0]).items():
+        if name not in only:
+            continue
+        for r in part():
             results.append(r)
             print(f"{'PASS' if r.ok else 'MISS'}  {r.name}: {r.measured} (target {r.target})",
                   flush=True)
-
-    read, made = scenarios.read_api(env, hello_url, ns.seconds)
-    keep(read)
-    keep(*scenarios.analytics(env, samples=30))
-    keep(scenarios.invoice_pdf(env, samples=30))
-    keep(*console_pages.run(env, ADMIN, samples=10))
-    # Sync before placement: the orders placed there stay open and would join the pass.
-    keep(scenarios.sync(env, ns.sync_orders))
-    keep(scenarios.placement(env, env.companies[1], clients=20, per_client=20))
-    keep(scenarios.memory(env, made, 50_000, ns.seconds))
     return results
 
 
