@@ -27,6 +27,9 @@ class Result:
     measured: str
     ok: bool
     notes: list[str] = field(default_factory=list)
+    # Milliseconds one request costs (p50, or 1000 / req/s), compared across data sizes by
+    # benchmarks.flat; None where the figure has no such cost.
+    cost_ms: float | None = None
 
 
 @dataclass
@@ -55,7 +58,7 @@ def read_api(env: Env, hello_url: str, seconds: int) -> tuple[Result, int]:
     if latency:
         notes.append(f"orders page latency p50 {latency.group(1)}, p99 {latency.group(2)}")
     return Result("read API: GET /orders?limit=50 vs bare Falcon hello", ">= 0.35 x",
-                  f"{ratio:.3f} x", ratio >= 0.35, notes), made
+                  f"{ratio:.3f} x", ratio >= 0.35, notes, cost_ms=1000 / rps), made
 
 
 def analytics(env: Env, samples: int) -> list[Result]:
@@ -79,7 +82,7 @@ def analytics(env: Env, samples: int) -> list[Result]:
                  for _ in range(samples)]
     target = p50([f"/api/v1/analytics/target/{s}" for s in spellings])
     return [
-        Result("analytics: /analytics/stats on 1M orders, p50", "<= 150 ms", f"{stats:.1f} ms",
+        Result("analytics: /analytics/stats, p50", "<= 150 ms", f"{stats:.1f} ms",
                stats <= 150),
         Result("analytics: company history page, p50", "<= 30 ms", f"{history:.1f} ms",
                history <= 30),
