@@ -52,3 +52,15 @@ def run(env: Env, admin: dict[str, str], samples: int) -> list[Result]:
         results.append(Result(f"console page GET {path}", f"p50 <= {TARGET_MS:.0f} ms",
                               f"{p50:.1f} ms", p50 <= TARGET_MS))
     return results
+
+
+# The console's pages the memory soak cycles through (the cheap and the common ones).
+def soak_paths(env: Env) -> list[str]:
+    return ["/orders", "/orders?status=completed", "/orders/new", f"/companies/{env.companies[0]}",
+            f"/invoices/{env.invoices[0]}", "/logs", "/services", "/companies"]
+
+
+def cookie_header(env: Env, admin: dict[str, str]) -> str:
+    """A signed-in session's Cookie header, for wrk."""
+    client = signed_in(env, admin)
+    return "; ".join(f"{name}={value}" for name, value in client.cookies.items())

@@ -184,7 +184,9 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
         "sync": lambda: [scenarios.sync(env, ns.sync_orders)],
         "placement": lambda: [scenarios.placement(env, env.companies[1], clients=20,
                                                   per_client=20)],
-        "memory": lambda: [scenarios.memory(env, made[0], 50_000, ns.seconds)],
+        "memory": lambda: [scenarios.memory(
+            env, made[0], 50_000, ns.seconds,
+            (console_pages.cookie_header(env, ADMIN), console_pages.soak_paths(env)))],
     }
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import random
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -186,23 +188,46 @@ def _add_durations(env: Env, links: list[str]) -> dict[str, float]:
     return found
 
 
-def memory(env: Env, done: int, goal: int, seconds: int) -> Result:
-    """RSS of each gunicorn worker as requests accumulate to `goal` (wrk rounds)."""
+def memory(env: Env, done: int, goal: int, seconds: int,
+           console: tuple[str, list[str]] | None = None) -> Result:
+    """RSS of each gunicorn worker as requests accumulate to `goal`: rounds of wrk on the
+    API, each followed by one on the console's pages when `console` gives a signed-in
+    Cookie header and the paths to cycle through."""
     pids = env.app.children()
     company = env.companies[0]
     url = f"{env.base}/api/v1/orders?limit=50&companyId={company}"
     readings = [(done, [rss_mb(p) for p in pids])]
-    while done < goal:
-        _, made, _ = wrk(url, seconds, headers=env.headers)
-        done += made
-        readings.append((done, [rss_mb(p) for p in pids]))
+    pages = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        script = _paths_script(Path(tmp), console[1]) if console else None
+        while done < goal:
+            _, made, _ = wrk(url, seconds, headers=env.headers)
+            done += made
+            if console and script:
+                _, made, _ = wrk(env.base + console[1][0], max(1, seconds // 2),
+                                 headers={"Cookie": console[0]}, script=script)
+                done, pages = done + made, pages + made
+            readings.append((done, [rss_mb(p) for p in pids]))
     last, before = max(readings[-1][1]), max(readings[-2][1])
     growth = last - before
     ok = last <= 150 and growth <= max(2.0, 0.02 * last)
     notes = [f"after {n} requests: " + ", ".join(f"{mb:.0f} MB" for mb in mbs)
              for n, mbs in readings]
+    if console:
+        notes.insert(0, f"{pages} of the requests were console pages: "
+                     + ", ".join(console[1]))
     return Result(f"memory: gunicorn worker RSS after {done} requests", "<= 150 MB, flat",
                   f"{last:.0f} MB (last round {growth:+.1f} MB)", ok, notes)
+
+
+def _paths_script(folder: Path, paths: list[str]) -> Path:
+    """A wrk script that requests `paths` in turn."""
+    script = folder / "paths.lua"
+    quoted = ", ".join(json.dumps(p) for p in paths)
+    script.write_text(f"local paths = {{{quoted}}}\nlocal i = 0\n"
+                      "request = function()\n  i = i % #paths + 1\n"
+                      "  return wrk.format(\"GET\", paths[i])\nend\n")
+    return script
 
 
 def sync(env: Env, orders: int) -> Result:

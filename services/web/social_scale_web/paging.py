@@ -13,6 +13,7 @@ from social_scale_core.orders.ports import OrderCursor, OrderPage, SortValue
 from social_scale_core.provider import OrderStatus
 
 MAX_PAGE = 100_000
+COUNT_CAP = 10_000  # lists count their matches up to this many, then say "more than"
 
 
 @frozen
@@ -21,6 +22,7 @@ class Pager:
     size: int
     params: tuple[tuple[str, str], ...] = ()
     total: int | None = None
+    cap: int | None = None  # the total was counted up to this many + 1 only
 
     @classmethod
     def of(cls, req: falcon.Request, size: int) -> Pager:
@@ -30,8 +32,18 @@ class Pager:
                        if k != "page" and isinstance(v, str) and v)
         return cls(page, size, params)
 
-    def with_total(self, total: int) -> Pager:
-        return evolve(self, total=total)
+    def with_total(self, total: int, cap: int | None = None) -> Pager:
+        return evolve(self, total=total, cap=cap)
+
+    @property
+    def capped(self) -> bool:
+        """More matched than were counted: the last page is not known."""
+        return self.cap is not None and (self.total or 0) > self.cap
+
+    @property
+    def count_upto(self) -> int:
+        """How far a list's count must go: to the end of this page and some pages past it."""
+        return max(COUNT_CAP, self.offset + 10 * self.size)
 
     @property
     def limit(self) -> int:
