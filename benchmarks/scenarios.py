@@ -235,7 +235,9 @@ def sync(env: Env, orders: int) -> Result:
     _open_orders(env, ids)
     calls_before = _sim_calls(env)
     t0 = time.perf_counter()
-    proc = __import__("subprocess").run(cli("worker", "--once"), env=env.app_env,
+    # LOG_LEVEL=INFO: the round's time comes from its `worker_round_done` log line.
+    proc = __import__("subprocess").run(cli("worker", "--once"),
+                                        env={**env.app_env, "LOG_LEVEL": "INFO"},
                                         capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0
     calls = _sim_calls(env) - calls_before
