@@ -1,0 +1,48 @@
+"""A placement the call budget cannot serve in time: 503 `panel_busy`, nothing sent, the
+order recorded failed; the budget's bucket is shared through the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from social_scale_core.panel_budget import Priority
+from social_scale_http.container import Container
+
+from tests.http.conftest import assert_problem
+from tests.http.test_orders import Sandbox
+
+
+def test_a_spent_budget_answers_panel_busy_and_records_the_order_failed(
+        make_container: Callable[..., Container], db_url: str) -> None:
+    sandbox = Sandbox(make_container(db_url, panel_calls_per_minute=3,
+                                     panel_budget_wait=timedelta(0)))
+    budget = sandbox.container.panel_budget()
+    assert budget is not None
+    assert sandbox.place().status_code == 201  # the catalog is fetched, one order placed
+    budget.hold(120)  # as if every token of the minute were gone
+    body = assert_problem(sandbox.place(), 503, "panel_busy")
+    order = sandbox.get(f"/api/v1/orders/{body['orderId']}").json["order"]
+    assert order["status"] == "failed" and "budget" in order["errorMessage"]
+    assert sandbox.state.calls["add"] == 1 and len(sandbox.state.orders) == 1
+    result = sandbox.place()
+    assert 100 <= int(result.headers["Retry-After"]) <= 120
+
+
+def test_app_instances_share_one_bucket(make_container: Callable[..., Container],
+                                        db_url: str) -> None:
+    """Two containers (two processes' worth of wiring) on one database: a hold taken by one
+    is seen by the other, and their buckets have one name."""
+    first = make_container(db_url, panel_calls_per_minute=50)
+    second = make_container(db_url, panel_calls_per_minute=50)
+    one, two = first.panel_budget(), second.panel_budget()
+    assert one is not None and two is not None
+    one.hold(30)
+    store, key = two._store, two._key
+    rule = two.rule
+    assert store.take(key, two._now(), rule.interval_us,
+                      rule.limit_us(Priority.INTERACTIVE)) is not None
+
+
+def test_no_budget_when_turned_off(make_container: Callable[..., Container]) -> None:
+    assert make_container(panel_calls_per_minute=0).panel_budget() is None
