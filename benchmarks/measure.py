@@ -82,9 +82,12 @@ def rss_mb(pid: int) -> float:
 
 
 def wrk(url: str, seconds: int, connections: int = 16, threads: int = 2,
-        headers: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """(requests/second, requests made, wrk's report)."""
+        headers: dict[str, str] | None = None, script: Path | None = None
+        ) -> tuple[float, int, str]:
+    """(requests/second, requests made, wrk's report); `script`: a wrk Lua script."""
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script is not None:
+        args += ["-s", str(script)]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout

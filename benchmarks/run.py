@@ -1,6 +1,11 @@
 """Run every benchmark of issue 6 in one go and write BENCHMARKS.md.
 
-    python -m benchmarks.run [--orders 1000000] [--companies 1000] [--reuse] [--seconds 20]
+    python -m benchmarks.run [--orders 1000000] [--flat 100000] [--companies 1000] [--reuse]
+                             [--seconds 20] [--only PART,...]
+
+With --flat N (default 100,000; 0 turns it off) the read, analytics and console parts run
+first on N orders, then the seed grows to --orders and every part runs: the report gives
+each of those figures at both sizes and their ratio (flat cost).
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default: the local server, database `ss_bench`,
 dropped and re-created unless --reuse) and `wrk` on the PATH.
@@ -22,11 +27,11 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
-from benchmarks import console_pages, scenarios
+from benchmarks import console_pages, flat, scenarios, sync_scenario
 from benchmarks.explain import explain_all
 from benchmarks.measure import ROOT, Proc, cli, free_port
 from benchmarks.report import write_report
-from benchmarks.seed import seed
+from benchmarks.seed import extend, seed
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/ss_bench"
 SIM_KEY = "bench-panel-key-0123456789"
@@ -83,6 +88,8 @@ def _setting(dsn: str, name: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks.run", description=__doc__)
     parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--flat", type=int, default=100_000, help="orders of the first, "
+                        "smaller measurement (0: none); the seed then grows to --orders")
     parser.add_argument("--companies", type=int, default=1000)
     parser.add_argument("--sync-orders", type=int, default=10_000)
     parser.add_argument("--sync-rate-limit", type=int, default=120,
@@ -100,11 +107,36 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown part(s) {sorted(unknown)}; known: {', '.join(PARTS)}")
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     dsn = _dsn(url)
+    small = ns.flat if 0 < ns.flat < ns.orders and not ns.reuse else 0
     t0 = time.perf_counter()
-    if not ns.reuse:
+    early: list[scenarios.Result] = []
+    if small:
+        seed(url, ns.companies, small)
+        early = _measure(url, ns, flat.PARTS, with_plans=False)[0]
+        extend(url, ns.companies, small, ns.orders)
+    elif not ns.reuse:
         seed(url, ns.companies, ns.orders)
     seed_seconds = time.perf_counter() - t0
+    results, plans, total, companies = _measure(url, ns, PARTS)
+    if small:
+        results += flat.compare(early, results, small, total)
+    write_report(Path(ns.out), results, plans, _machine(dsn), total, companies,
+                 seed_seconds if not ns.reuse else None, " ".join(sys.argv[1:]))
+    for r in results:
+        print(f"{r.name}:")
+        for note in r.notes:
+            print(f"        {note}")
+    print(f"bench: wrote {ns.out} ({time.perf_counter() - t0:.0f} s in all)")
+    return 0
+
+
+def _measure(url: str, ns: argparse.Namespace, parts: tuple[str, ...], with_plans: bool = True
+             ) -> tuple[list[scenarios.Result], list[tuple[str, str, bool]], int, int]:
+    """Start the simulator, the app and hello on the data as it is, run `parts` (those of
+    them --only allows), stop them: (results, plans, orders, companies)."""
+    dsn = _dsn(url)
     companies, targets, invoices, total = _samples(dsn)
+    print(f"bench: measuring on {total:,} orders", flush=True)
     logs = Path(os.environ.get("BENCH_LOGS", "/tmp"))
     sim_port, app_port, hello_port = free_port(), free_port(), free_port()
     base_env = {k: v for k, v in os.environ.items()
@@ -127,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                logs / "bench-app.log")
     hello = Proc([sys.executable, "-m", "benchmarks.hello", str(hello_port)], base_env,
                  logs / "bench-hello.log")
+    plans: list[tuple[str, str, bool]] = []
     try:
         sim.wait_http(sim_url.replace("/api/v2", "/_control/calls"))
         base = f"http://127.0.0.1:{app_port}"
@@ -134,19 +167,13 @@ def main(argv: list[str] | None = None) -> int:
         hello.wait_http(f"http://127.0.0.1:{hello_port}/hello")
         env = scenarios.Env(base, _login(base), sim_url, SIM_KEY, dsn, app, app_env,
                             companies, targets, invoices)
-        results = run_all(env, ns, f"http://127.0.0.1:{hello_port}/hello")
-        plans = explain_all(url, companies[0], targets[0])
+        results = run_all(env, ns, f"http://127.0.0.1:{hello_port}/hello", parts)
+        if with_plans:
+            plans = explain_all(url, companies[0], targets[0])
     finally:
         for proc in (hello, app, sim):
             proc.stop()
-    write_report(Path(ns.out), results, plans, _machine(dsn), total, len(companies),
-                 seed_seconds if not ns.reuse else None, " ".join(sys.argv[1:]))
-    for r in results:
-        print(f"{r.name}:")
-        for note in r.notes:
-            print(f"        {note}")
-    print(f"bench: wrote {ns.out}")
-    return 0
+    return results, plans, total, len(companies)
 
 
 def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
@@ -162,20 +189,22 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
         "analytics": lambda: list(scenarios.analytics(env, samples=30)),
         "pdf": lambda: [scenarios.invoice_pdf(env, samples=30)],
         "console": lambda: list(console_pages.run(env, ADMIN, samples=10)),
-        "sync": lambda: [scenarios.sync(env, ns.sync_orders, ns.sync_rate_limit,
-                                        ns.sync_budget)],
+        "sync": lambda: [sync_scenario.sync(env, ns.sync_orders, ns.sync_rate_limit,
+                                            ns.sync_budget)],
         "placement": lambda: [scenarios.placement(env, env.companies[1], clients=20,
                                                   per_client=20)],
-        "memory": lambda: [scenarios.memory(env, made[0], 50_000, ns.seconds)],
+        "memory": lambda: [scenarios.memory(
+            env, made[0], 50_000, ns.seconds,
+            (console_pages.cookie_header(env, ADMIN), console_pages.soak_paths(env)))],
     }
 
 
 PARTS = ("read", "analytics", "pdf", "console", "sync", "placement", "memory")
 
 
-def run_all(env: scenarios.Env, ns: argparse.Namespace, hello_url: str
-            ) -> list[scenarios.Result]:
-    only = {p for p in ns.only.split(",") if p} or set(PARTS)
+def run_all(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
+            parts: tuple[str, ...] = PARTS) -> list[scenarios.Result]:
+    only = ({p for p in ns.only.split(",") if p} or set(PARTS)) & set(parts)
     results: list[scenarios.Result] = []
     for name, part in _parts(env, ns, hello_url, [0]).items():
         if name not in only:

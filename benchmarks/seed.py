@@ -59,12 +59,16 @@ def _row(values: tuple[object, ...]) -> str:
 class Book:
     """Generates the rows; ids and targets are kept for the benchmarks to pick from."""
 
-    def __init__(self, companies: int, orders: int, seed: int = 6) -> None:
+    def __init__(self, companies: int, orders: int, seed: int = 6, start: int = 0) -> None:
+        """Orders number `start` to `orders - 1`: a book with `start` > 0 extends the data
+        that a book of `start` orders seeded (same companies, new order ids and numbers)."""
         self.rng = random.Random(seed)
         self.now = datetime.now(UTC).replace(microsecond=0)
         self.company_ids = [str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
                             for _ in range(companies)]
-        self.n_orders = orders
+        self.start, self.n_orders = start, orders
+        if start:  # the companies drew the same numbers; the new orders draw others
+            self.rng = random.Random(seed * 1_000_003 + start)
         self.targets = max(10, orders // 10)
         self.services = [(int(s["service"]), s["name"], s["type"],
                           network_of(s["category"], s["name"]),
@@ -79,7 +83,7 @@ class Book:
     def orders(self) -> Iterator[tuple[str, str, str]]:
         """Yields (order row, invoice rows, line rows) per order."""
         rng, statuses = self.rng, [s for s, w in FINAL for _ in range(w)]
-        for i in range(self.n_orders):
+        for i in range(self.start, self.n_orders):
             oid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             self.order_ids.append(oid)
             company = self.company_ids[rng.randrange(len(self.company_ids))]
@@ -143,17 +147,36 @@ def seed(url: str, companies: int = 1000, orders: int = 1_000_000) -> Book:
     t0 = time.perf_counter()
     recreate_database(url)
     book = Book(companies, orders)
+    _load(url, book, with_companies=True)
+    print(f"seed: {companies} companies, {orders} orders with invoices in "
+          f"{time.perf_counter() - t0:.1f}s", flush=True)
+    return book
+
+
+def extend(url: str, companies: int, start: int, orders: int) -> Book:
+    """Grow a database that `seed(url, companies, start)` filled to `orders` orders."""
+    t0 = time.perf_counter()
+    book = Book(companies, orders, start=start)
+    _load(url, book, with_companies=False)
+    print(f"seed: extended {start} to {orders} orders with invoices in "
+          f"{time.perf_counter() - t0:.1f}s", flush=True)
+    return book
+
+
+def _load(url: str, book: Book, with_companies: bool) -> None:
+    """COPY the book's rows, then rebuild the rollup and VACUUM ANALYZE."""
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         # No FK or rollup triggers while loading: the rollup is rebuilt once at the end.
         cur.execute("SET session_replication_role = replica")
-        _copy(cur, "companies", ("id", "name", "created_at", "updated_at"),
-              "".join(book.companies()))
+        if with_companies:
+            _copy(cur, "companies", ("id", "name", "created_at", "updated_at"),
+                  "".join(book.companies()))
         blocks: tuple[list[str], list[str], list[str]] = ([], [], [])
-        for n, parts in enumerate(book.orders(), 1):
+        for n, parts in enumerate(book.orders(), book.start + 1):
             for block, part in zip(blocks, parts, strict=True):
                 block.append(part)
-            if n % BLOCK == 0 or n == orders:
+            if n % BLOCK == 0 or n == book.n_orders:
                 _copy(cur, "orders", ORDER_COLS, "".join(blocks[0]))
                 _copy(cur, "invoices", INVOICE_COLS, "".join(blocks[1]))
                 _copy(cur, "invoice_lines", LINE_COLS, "".join(blocks[2]))
@@ -166,6 +189,3 @@ def seed(url: str, companies: int = 1000, orders: int = 1_000_000) -> Book:
     engine.dispose()
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-    print(f"seed: {companies} companies, {orders} orders with invoices in "
-          f"{time.perf_counter() - t0:.1f}s", flush=True)
-    return book

@@ -37,8 +37,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.measure import Proc, cli, free_port
-from benchmarks.scenarios import _open_orders, _sim_calls, _sim_rate_limit, _sim_refused
 from benchmarks.seed import seed
+from benchmarks.sync_scenario import _open_orders, _sim_calls, _sim_rate_limit, _sim_refused
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/sync_scratch"
 KEY = "sync-bench-key-0123456789"

@@ -114,6 +114,9 @@ class SqlAnalyticsReader:
             for row in page
         ], int(total)
 
+    def company_figures(self, period: Period, company_ids: Sequence[str]) -> dict[str, Figures]:
+        return self._company_figures(period, list(company_ids))
+
     def _company_figures(self, period: Period, ids: list[str]) -> dict[str, Figures]:
         """Each company's figures in the period, from the rollup's 'company' rows."""
         src = union_all(*period_rows(self._dialect, period, ("company",), ids)).cte("src")

@@ -119,8 +119,11 @@ class SqlInvoiceRepository:
 
     def list(self, query: InvoiceFilter) -> tuple[list[Invoice], int]:
         conditions = _conditions(query)
+        matching = select(invoices.c.id).where(*conditions)
+        if query.count_upto is not None:
+            matching = matching.limit(query.count_upto + 1)
         total = self._session.execute(
-            select(func.count()).select_from(invoices).where(*conditions)).scalar_one()
+            select(func.count()).select_from(matching.subquery())).scalar_one()
         rows = self._session.execute(
             select(invoices).where(*conditions)
             .order_by(invoices.c.issued_at.desc(), invoices.c.number.desc())

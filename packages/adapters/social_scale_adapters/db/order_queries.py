@@ -15,14 +15,14 @@ from social_scale_adapters.db.order_table import order_select, orders, to_order
 from social_scale_adapters.db.rollup_tables import analytics_deltas, analytics_rollup
 from social_scale_adapters.db.types import money_sum
 
-_SORT: dict[str, Any] = {
+SORT_COLUMNS: dict[str, Any] = {
     "createdAt": orders.c.created_at, "updatedAt": orders.c.updated_at,
     "completedAt": orders.c.completed_at, "cost": orders.c.cost, "charge": orders.c.charge,
     "quantity": orders.c.quantity, "status": orders.c.status,
 }
 
 
-def _where(query: OrderQuery) -> list[ColumnElement[bool]]:
+def filters(query: OrderQuery) -> list[ColumnElement[bool]]:
     c = orders.c
     where: list[ColumnElement[bool]] = []
     if query.status is not None:
@@ -45,7 +45,7 @@ def _where(query: OrderQuery) -> list[ColumnElement[bool]]:
 
 
 def _order_by(sort: str) -> list[Any]:
-    column = _SORT[sort.removeprefix("-")]
+    column = SORT_COLUMNS[sort.removeprefix("-")]
     ordered = column.desc() if sort.startswith("-") else column.asc()
     # NULLS LAST only where NULLs exist: on a NOT NULL column it would keep PostgreSQL
     # from reading the order off an index (a sort of every matching row instead).
@@ -75,13 +75,17 @@ def _count_from_rollup(query: OrderQuery) -> Select[Any] | None:
         + select(func.coalesce(func.sum(d.orders), 0)).where(*pending).scalar_subquery())
 
 
+def count_orders(session: Session, query: OrderQuery) -> int:
+    counted = _count_from_rollup(query)
+    return int(session.execute(
+        counted if counted is not None
+        else select(func.count()).select_from(orders).where(*filters(query))).scalar_one())
+
+
 def list_orders(session: Session, query: OrderQuery, limit: int,
                 offset: int) -> tuple[list[Order], int]:
-    where = _where(query)
-    counted = _count_from_rollup(query)
-    total = session.execute(
-        counted if counted is not None
-        else select(func.count()).select_from(orders).where(*where)).scalar_one()
+    where = filters(query)
+    total = count_orders(session, query)
     rows = session.execute(
         order_select().where(*where).order_by(*_order_by(query.sort)).limit(limit).offset(offset)
     ).all()
@@ -90,7 +94,7 @@ def list_orders(session: Session, query: OrderQuery, limit: int,
 
 def order_stats(session: Session, query: OrderQuery) -> OrderStats:
     """Counts over every matching order; money only over those the panel took."""
-    c, where = orders.c, _where(query)
+    c, where = orders.c, filters(query)
     by_status = {
         status: int(count) for status, count in session.execute(
             select(c.status, func.count()).where(*where).group_by(c.status)

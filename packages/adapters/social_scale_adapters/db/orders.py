@@ -7,12 +7,13 @@ from typing import Any
 
 from social_scale_core.errors import DuplicateOrder
 from social_scale_core.orders.model import Order, StatusChange
-from social_scale_core.orders.ports import OrderQuery, OrderStats
+from social_scale_core.orders.ports import OrderCursor, OrderPage, OrderQuery, OrderStats
 from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from social_scale_adapters.db.order_batches import order_batch_lines
+from social_scale_adapters.db.order_keyset import keyset_page
 from social_scale_adapters.db.order_queries import list_orders, order_stats
 from social_scale_adapters.db.order_table import (
     mutable_values,
@@ -119,6 +120,9 @@ class SqlOrderRepository:
 
     def list(self, query: OrderQuery, limit: int, offset: int) -> tuple[list[Order], int]:
         return list_orders(self._session, query, limit, offset)
+
+    def page(self, query: OrderQuery, limit: int, after: OrderCursor | None) -> OrderPage:
+        return keyset_page(self._session, query, limit, after)
 
     def stats(self, query: OrderQuery) -> OrderStats:
         return order_stats(self._session, query)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from social_scale_core.analytics.model import (
@@ -43,6 +43,11 @@ class AnalyticsReader(Protocol):
     def orders(self, scope: OrderScope, period: Period, limit: int,
                offset: int) -> tuple[list[OrderProfit], int]:
         """A page of the orders in scope and period, newest first, with the total."""
+        ...
+
+    def company_figures(self, period: Period, company_ids: Sequence[str]) -> dict[str, Figures]:
+        """Each company's figures in `period`, read at once (a company with no orders in
+        it is left out); the same figures as `summary` with the company's scope."""
         ...
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from social_scale_core.analytics.model import (
     CompanyAnalytics,
+    Figures,
     OrderHistory,
     OrderScope,
     Period,
@@ -12,6 +15,8 @@ from social_scale_core.analytics.model import (
 from social_scale_core.analytics.ports import AnalyticsUowFactory
 from social_scale_core.errors import NotFound, ValidationFailed
 from social_scale_core.orders.links import BadLink, normalise_link, target_key
+
+EMPTY_FIGURES = Figures(0, 0, ())
 
 
 def _check(period: Period) -> None:
@@ -25,6 +30,15 @@ def company_analytics(uow: AnalyticsUowFactory, period: Period, limit: int,
     _check(period)
     with uow() as unit:
         return unit.analytics.companies(period, limit, offset)
+
+
+def company_figures(uow: AnalyticsUowFactory, period: Period,
+                    company_ids: Sequence[str]) -> dict[str, Figures]:
+    """The figures of many companies at once (a list page), EMPTY for one with no orders."""
+    _check(period)
+    with uow() as unit:
+        found = unit.analytics.company_figures(period, company_ids) if company_ids else {}
+    return {cid: found.get(cid, EMPTY_FIGURES) for cid in company_ids}
 
 
 def stats(uow: AnalyticsUowFactory, period: Period) -> Stats:

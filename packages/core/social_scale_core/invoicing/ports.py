@@ -30,6 +30,9 @@ class InvoiceFilter:
     issued_to: datetime | None = None
     limit: int = 50
     offset: int = 0
+    # Count at most this many + 1 (a total above it means "more than"); None: count all.
+    # A list page needs no exact count of a million invoices.
+    count_upto: int | None = None
 
 
 class InvoiceRepository(Protocol):

@@ -23,7 +23,13 @@ from social_scale_core.orders.links import BadLink, check_link, normalise_link, 
 from social_scale_core.orders.model import Order, ServiceInfo, Source, StatusChange, new_order_id
 from social_scale_core.orders.placement import OrderDraft
 from social_scale_core.orders.placing import invoice_request
-from social_scale_core.orders.ports import OrderQuery, OrderStats, OrdersUnitOfWork
+from social_scale_core.orders.ports import (
+    OrderCursor,
+    OrderPage,
+    OrderQuery,
+    OrderStats,
+    OrdersUnitOfWork,
+)
 from social_scale_core.orders.replay import replay
 from social_scale_core.orders.tracking import BILLED_AS_DELIVERED, settle_invoice
 from social_scale_core.provider import OrderStatus, Service
@@ -59,6 +65,12 @@ def status_history(ports: OrderPorts, order_id: str) -> Sequence[StatusChange]:
 def list_orders(ports: OrderPorts, query: OrderQuery, limit: int,
                 offset: int) -> tuple[list[Order], int]:
     return _read(ports, lambda uow: uow.orders.list(query, limit, offset))
+
+
+def page_orders(ports: OrderPorts, query: OrderQuery, limit: int,
+                after: OrderCursor | None) -> OrderPage:
+    """A keyset page of the listing (the console's orders list)."""
+    return _read(ports, lambda uow: uow.orders.page(query, limit, after))
 
 
 def order_stats(ports: OrderPorts, query: OrderQuery) -> OrderStats:

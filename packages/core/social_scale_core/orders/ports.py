@@ -16,6 +16,11 @@ from social_scale_core.orders.model import Order, StatusChange
 from social_scale_core.provider import OrderStatus, Service
 
 SORT_FIELDS = ("createdAt", "updatedAt", "completedAt", "cost", "charge", "quantity", "status")
+# The Order attribute each sort field orders by (a keyset cursor carries its value).
+SORT_ATTRIBUTES = {"createdAt": "created_at", "updatedAt": "updated_at",
+                   "completedAt": "completed_at", "cost": "cost", "charge": "charge",
+                   "quantity": "quantity", "status": "status"}
+SortValue = datetime | Decimal | int | str | None
 
 
 @frozen
@@ -31,6 +36,31 @@ class OrderQuery:
     created_to: datetime | None = None
     allow_below_cost: bool | None = None  # placed with allowBelowCost (True) or without
     sort: str = "-createdAt"  # one of SORT_FIELDS, "-" for descending
+
+
+@frozen
+class OrderCursor:
+    """A keyset position in a listing: the page goes on after the order with this sort
+    value (None: a NULL, which sorts last either way) and this id (the tie-breaker)."""
+
+    value: SortValue
+    order_id: str
+
+
+def cursor_of(order: Order, sort: str) -> OrderCursor:
+    """The cursor just after `order` in a listing sorted by `sort`."""
+    value = getattr(order, SORT_ATTRIBUTES[sort.removeprefix("-")])
+    return OrderCursor(value.value if isinstance(value, OrderStatus) else value, order.id)
+
+
+@frozen
+class OrderPage:
+    """A page of a keyset listing: its orders, the number matching in all, and where the
+    next page starts (None on the last page)."""
+
+    orders: tuple[Order, ...]
+    total: int
+    next: OrderCursor | None
 
 
 @frozen
@@ -99,6 +129,13 @@ class OrderRepository(Protocol):
         ...
 
     def list(self, query: OrderQuery, limit: int, offset: int) -> tuple[list[Order], int]: ...
+
+    def page(self, query: OrderQuery, limit: int, after: OrderCursor | None) -> OrderPage:
+        """Up to `limit` orders sorted by `query.sort` then by id in the same direction
+        (NULLs last), strictly after `after`: a stable order, so that pages neither repeat
+        nor skip an order while new ones arrive, and each page costs the same however
+        deep it is (no OFFSET)."""
+        ...
 
     def status_history(self, order_id: str) -> Sequence[StatusChange]:
         """Every change of the order's status, oldest first (recorded by `save`)."""

@@ -51,9 +51,9 @@ class CompaniesPage(Page):
         search = (req.get_param("search") or "").strip()[:200] or None
         items, total = companies.list_companies(self.deps.companies, search, pager.limit,
                                                 pager.offset)
-        rows = [(c, reports.company_history(self.deps.uow, c.id, Period(), 1, 0).summary)
-                for c in items]
-        self.render(req, resp, "companies.html", rows=[(c, f, inr(f.money)) for c, f in rows],
+        figures = reports.company_figures(self.deps.uow, Period(), [c.id for c in items])
+        rows = [(c, figures[c.id], inr(figures[c.id].money)) for c in items]
+        self.render(req, resp, "companies.html", rows=rows,
                     pager=pager.with_total(total), search=search or "")
 
 

@@ -24,6 +24,7 @@ from social_scale_core.provider import OPEN_STATUSES, OrderStatus
 from social_scale_web import periods
 from social_scale_web.charts import Series, bar_chart
 from social_scale_web.page import Page
+from social_scale_web.paging import COUNT_CAP
 
 CURRENCY = "INR"
 ZERO = Money(CURRENCY, Decimal(0), Decimal(0))
@@ -113,6 +114,7 @@ class DashboardPage(Page):
 
     def _overdue(self, now: datetime) -> dict[str, Any]:
         invoices, count = list_invoices(self.deps.uow, InvoiceFilter(
-            now=now, status=InvoiceStatus.OVERDUE, limit=200))
+            now=now, status=InvoiceStatus.OVERDUE, limit=200, count_upto=COUNT_CAP))
         total = sum((i.total for i in invoices if i.currency == CURRENCY), Decimal(0))
-        return {"count": count, "total": total, "partial": count > len(invoices)}
+        return {"count": min(count, COUNT_CAP), "more": count > COUNT_CAP, "total": total,
+                "partial": count > len(invoices)}

@@ -46,13 +46,13 @@ class InvoicesPage(Page):
             company_id=(req.get_param("companyId") or "")[:64] or None,
             issued_from=_day(req.get_param("from"), zone, False),
             issued_to=_day(req.get_param("to"), zone, True),
-            limit=pager.limit, offset=pager.offset)
+            limit=pager.limit, offset=pager.offset, count_upto=pager.count_upto)
         invoices, total = list_invoices(self.deps.uow, query)
         sums: dict[str, Decimal] = {}
         for inv in invoices:
             sums[inv.currency] = sums.get(inv.currency, Decimal(0)) + inv.total
         self.render(req, resp, "invoices.html", invoices=invoices, now=now, sums=sums,
-                    pager=pager.with_total(total), statuses=list(InvoiceStatus),
+                    pager=pager.with_total(total, query.count_upto), statuses=list(InvoiceStatus),
                     filters={k: v for k, v in req.params.items() if isinstance(v, str)},
                     month_start=now.astimezone(zone).date().replace(day=1),
                     today=now.astimezone(zone).date())

@@ -15,7 +15,7 @@ from social_scale_core.provider import OPEN_STATUSES, OrderStatus
 
 from social_scale_web.forms import messages
 from social_scale_web.page import Page, see_other
-from social_scale_web.paging import Pager
+from social_scale_web.paging import KeysetPager
 
 PAGE_SIZE = 50
 SORTS = tuple(f"{d}{f}" for f in SORT_FIELDS for d in ("-", ""))
@@ -51,10 +51,11 @@ def query_from(req: falcon.Request, zone: Any) -> OrderQuery:
 
 class OrdersPage(Page):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        pager = Pager.of(req, PAGE_SIZE)
+        pager = KeysetPager.of(req, PAGE_SIZE)
         query = query_from(req, self.deps.invoice_policy.timezone)
-        items, total = admin.list_orders(self.deps.orders(), query, pager.limit, pager.offset)
-        self.render(req, resp, "orders.html", orders=items, pager=pager.with_total(total),
+        page = admin.page_orders(self.deps.orders(), query, PAGE_SIZE, pager.cursor(query.sort))
+        self.render(req, resp, "orders.html", orders=page.orders,
+                    pager=pager.with_page(page),
                     query=query, statuses=list(OrderStatus), sorts=SORTS,
                     filters={k: v for k, v in req.params.items() if isinstance(v, str)})
 
