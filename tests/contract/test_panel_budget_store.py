@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from social_scale_adapters.db.engine import make_engine
 from social_scale_adapters.db.panel_budget import SqlBudgetStore
+from social_scale_core.errors import ProviderUnavailable
 from social_scale_core.panel_budget import BudgetRule, BudgetStore, Priority
 from social_scale_core.panel_budget.model import decide
 
@@ -118,3 +119,14 @@ def test_processes_taking_at_once_never_exceed_the_budget(db_url: str) -> None:
     granted = [t for part in parts for t in part]
     assert most_in_a_minute(granted) <= RULE.calls_per_minute
     assert len(granted) >= RULE.capacity + 226 * (RULE.interval_us // 2) // RULE.interval_us
+
+
+def test_an_unreachable_budget_is_provider_unavailable(tmp_path: Path) -> None:
+    """No table (or no database): the call is refused as surely not sent."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    store = SqlBudgetStore(engine)
+    with pytest.raises(ProviderUnavailable, match="nothing was sent"):
+        store.take("k", BASE, RULE.interval_us, LIMIT)
+    with pytest.raises(ProviderUnavailable):
+        store.hold("k", BASE, RULE.interval_us, LIMIT)
+    engine.dispose()

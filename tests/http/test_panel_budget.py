@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from social_scale_core.errors import ProviderUnavailable
 from social_scale_core.panel_budget import Priority
 from social_scale_http.container import Container
 
@@ -46,3 +47,26 @@ def test_app_instances_share_one_bucket(make_container: Callable[..., Container]
 
 def test_no_budget_when_turned_off(make_container: Callable[..., Container]) -> None:
     assert make_container(panel_calls_per_minute=0).panel_budget() is None
+
+
+def test_a_budget_that_cannot_be_read_fails_the_order_as_not_sent(
+        make_container: Callable[..., Container], db_url: str) -> None:
+    """The database refuses the budget's statement: the order is failed (surely not sent),
+    never `unknown` (which would ask an operator to look for it at the panel)."""
+    sandbox = Sandbox(make_container(db_url, panel_calls_per_minute=100))
+    assert sandbox.place().status_code == 201
+    budget = sandbox.container.panel_budget()
+    assert budget is not None
+
+    class Broken:
+        def take(self, *args: object) -> int | None:
+            raise ProviderUnavailable("the panel call budget could not be read (boom)")
+
+        def hold(self, *args: object) -> None:
+            raise ProviderUnavailable("boom")
+
+    budget._store = Broken()
+    body = assert_problem(sandbox.place(), 503, "provider_unavailable")
+    order = sandbox.get(f"/api/v1/orders/{body['orderId']}").json["order"]
+    assert order["status"] == "failed"
+    assert sandbox.state.calls["add"] == 1

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 
+from social_scale_core.errors import ProviderUnavailable
 from sqlalchemy import BigInteger, Column, Engine, String, Table, bindparam, case
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from social_scale_adapters.db.metadata import metadata
 
@@ -21,10 +23,15 @@ panel_call_budget = Table(
 )
 
 
+_UNREADABLE = "the panel call budget could not be read ({}); nothing was sent to the panel"
+
+
 class SqlBudgetStore:
     """BudgetStore on the engine: each `take` is one upsert in its own short transaction
     (on its own pooled connection, never the caller's unit of work). The row lock
-    (PostgreSQL) or the write lock (SQLite) makes concurrent takes queue for a moment."""
+    (PostgreSQL) or the write lock (SQLite) makes concurrent takes queue for a moment.
+    A database error is ProviderUnavailable: the panel call is not made (and an `add`
+    that never left is recorded failed, not unknown)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -45,8 +52,11 @@ class SqlBudgetStore:
             set_={"tat_us": case((granted, current + step), else_=t.tat_us),
                   "grant_nonce": case((granted, nonce), else_=t.grant_nonce)},
         ).returning(t.tat_us, t.grant_nonce)
-        with self._engine.begin() as conn:
-            tat, winner = conn.execute(stmt).one()
+        try:
+            with self._engine.begin() as conn:
+                tat, winner = conn.execute(stmt).one()
+        except SQLAlchemyError as exc:
+            raise ProviderUnavailable(_UNREADABLE.format(type(exc).__name__)) from exc
         if winner == nonce:
             return None
         return max(1, int(tat) + interval - limit - now)
@@ -60,5 +70,8 @@ class SqlBudgetStore:
             index_elements=[t.key],
             set_={"tat_us": case((t.tat_us < held, held), else_=t.tat_us)},
         )
-        with self._engine.begin() as conn:
-            conn.execute(stmt)
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(stmt)
+        except SQLAlchemyError as exc:
+            raise ProviderUnavailable(_UNREADABLE.format(type(exc).__name__)) from exc

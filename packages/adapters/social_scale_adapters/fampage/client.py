@@ -188,7 +188,8 @@ class FampageClient:
                 delay = self._delay(attempt, exc)
                 if isinstance(exc, _Busy) and exc.status == 429 and self._budget is not None:
                     # Every process pauses as long as the panel asks (a minute at most).
-                    self._budget.hold(min(exc.retry_after or delay, MAX_HOLD_SECONDS))
+                    with contextlib.suppress(ProviderError):  # best effort: keep `exc`
+                        self._budget.hold(min(exc.retry_after or delay, MAX_HOLD_SECONDS))
                 if attempt + 1 >= attempts:
                     raise
                 self._sleep(delay)

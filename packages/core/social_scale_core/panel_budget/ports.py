@@ -15,7 +15,8 @@ class BudgetStore(Protocol):
         """Atomically take one token (`model.decide`; a missing bucket starts full).
 
         None when granted; otherwise the microseconds to wait before asking again. Must
-        be one statement, never inside the caller's transaction.
+        be one statement, never inside the caller's transaction. ProviderUnavailable when
+        the shared state cannot be reached (the caller then sends nothing).
         """
         ...
 
