@@ -70,3 +70,15 @@ def test_a_budget_that_cannot_be_read_fails_the_order_as_not_sent(
     order = sandbox.get(f"/api/v1/orders/{body['orderId']}").json["order"]
     assert order["status"] == "failed"
     assert sandbox.state.calls["add"] == 1
+
+
+def test_the_bucket_is_named_by_a_digest_never_the_key(
+        make_container: Callable[..., Container]) -> None:
+    from social_scale_adapters.db.panel_budget import panel_call_budget
+    from social_scale_http.provider_wiring import SANDBOX_API_KEY
+
+    sandbox = Sandbox(make_container(panel_calls_per_minute=100))
+    assert sandbox.place().status_code == 201
+    with sandbox.container.engine().connect() as conn:
+        keys = [row.key for row in conn.execute(panel_call_budget.select())]
+    assert len(keys) == 1 and SANDBOX_API_KEY not in keys[0] and len(keys[0]) == 40

@@ -48,20 +48,15 @@ def build_simulator(settings: Settings) -> Simulator:
     return create_simulator(api_key=SANDBOX_API_KEY, seed=settings.sandbox_seed)
 
 
-def panel_url(settings: Settings) -> str:
-    if settings.sandbox:
-        return settings.sandbox_panel_url or SANDBOX_BASE_URL
-    return settings.fampage_base_url
-
-
 def build_budget(settings: Settings, engine: Engine) -> CallBudget | None:
-    """The call budget of this panel key (None: PANEL_CALLS_PER_MINUTE=0). Its bucket is
-    named by a digest of the panel's URL and key, so the key never reaches the table."""
+    """The call budget of this panel key (None: PANEL_CALLS_PER_MINUTE=0): the panel counts
+    calls per key, whatever URL spelling reaches it. The bucket is named by a digest of the
+    key, so the key itself never reaches the table."""
     if settings.panel_calls_per_minute == 0:
         return None
     from social_scale_adapters.db.panel_budget import SqlBudgetStore
 
-    digest = hashlib.sha256(f"{panel_url(settings)}\n{api_key(settings)}".encode()).hexdigest()
+    digest = hashlib.sha256(f"panel-call-budget\n{api_key(settings)}".encode()).hexdigest()
     return CallBudget(SqlBudgetStore(engine), digest[:40],
                       BudgetRule.for_limit(settings.panel_calls_per_minute),
                       interactive_wait=settings.panel_budget_wait.total_seconds())

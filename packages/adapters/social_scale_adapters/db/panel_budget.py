@@ -14,7 +14,7 @@ from social_scale_adapters.db.metadata import metadata
 panel_call_budget = Table(
     "panel_call_budget",
     metadata,
-    # A digest of the panel's URL and key: never the key itself.
+    # A digest of the panel's API key: never the key itself.
     Column("key", String(64), primary_key=True),
     # When the bucket would be full again, microseconds since the epoch (model.py).
     Column("tat_us", BigInteger, nullable=False),
