@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
                "JWT_SECRET": secrets.token_urlsafe(48), "JWT_ACCESS_TOKEN_EXPIRY": "1h",
                "METRICS_TOKEN": secrets.token_urlsafe(32), "ADMIN_BOOTSTRAP_TOKEN": BOOTSTRAP,
                "FAMPAGE_API_KEY": KEY, "FAMPAGE_BASE_URL": sim_url,
-               "LOG_LEVEL": "WARNING", "WEB_CONCURRENCY": "2"}
+               "LOG_LEVEL": "WARNING", "WEB_CONCURRENCY": "2",
+               # Far beyond a real panel's limit, as the clients are; the statement is paid.
+               "PANEL_CALLS_PER_MINUTE": "1000000"}
     subprocess.run(cli("migrate"), env=app_env, check=True, capture_output=True)
     sim = Proc(cli("simulator", "--port", str(sim_port), "--api-key", KEY,
                    "--balance", "1000000000000"), base_env, Path("/tmp/place-bench-sim.log"))

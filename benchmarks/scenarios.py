@@ -13,13 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import httpx
 import psycopg
 
-from benchmarks.measure import Proc, cli, percentile, rss_mb, timed, wrk
+from benchmarks.measure import Proc, percentile, rss_mb, timed, wrk
 
 
 @dataclass
@@ -228,63 +227,3 @@ def _paths_script(folder: Path, paths: list[str]) -> Path:
                       "request = function()\n  i = i % #paths + 1\n"
                       "  return wrk.format(\"GET\", paths[i])\nend\n")
     return script
-
-
-def sync(env: Env, orders: int) -> Result:
-    ids = _place_at_simulator(env, orders)
-    _open_orders(env, ids)
-    calls_before = _sim_calls(env)
-    t0 = time.perf_counter()
-    # LOG_LEVEL=INFO: the round's time comes from its `worker_round_done` log line.
-    proc = __import__("subprocess").run(cli("worker", "--once"),
-                                        env={**env.app_env, "LOG_LEVEL": "INFO"},
-                                        capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - t0
-    calls = _sim_calls(env) - calls_before
-    seconds = next(json.loads(line)["seconds"] for line in proc.stdout.splitlines()
-                   if "worker_round_done" in line)
-    with psycopg.connect(env.dsn) as conn:
-        stale = conn.execute("SELECT count(*) FROM orders WHERE api_order_id = ANY(%s) "
-                             "AND last_checked_at IS NULL", (ids,)).fetchone()[0]  # type: ignore[index]
-    ok = calls <= 100 and seconds <= 10 and stale == 0
-    return Result(f"sync: {orders} open orders brought current", "<= 100 calls, <= 10 s",
-                  f"{calls} calls, {seconds:.2f} s", ok,
-                  [f"`social-scale worker --once` wall time incl. start-up {wall:.2f} s; "
-                   f"orders left unchecked: {stale}"])
-
-
-def _place_at_simulator(env: Env, n: int) -> list[int]:
-    service = _service(env)
-
-    client = httpx.Client(timeout=30)  # one pooled client: building one costs ~30 ms
-
-    def add(k: int) -> int:
-        r = client.post(env.sim_url, data={"key": env.sim_key, "action": "add",
-                                           "service": service, "quantity": 100,
-                                           "link": f"https://instagram.com/sync{k}"})
-        return int(r.json()["order"])
-
-    with client, ThreadPoolExecutor(4) as pool:
-        return list(pool.map(add, range(n)))
-
-
-def _open_orders(env: Env, api_ids: list[int]) -> None:
-    """Turn that many seeded (closed) orders into open ones the simulator knows."""
-    with psycopg.connect(env.dsn) as conn:
-        conn.execute("CREATE TEMP TABLE opened (order_id text, api_id bigint)")
-        chosen = conn.execute("SELECT id FROM orders WHERE status = 'completed' LIMIT %s",
-                              (len(api_ids),)).fetchall()
-        with conn.cursor().copy("COPY opened FROM STDIN") as copy:
-            for (order_id,), api_id in zip(chosen, api_ids, strict=True):
-                copy.write_row((order_id, api_id))
-        conn.execute("UPDATE orders o SET status = 'pending', api_order_id = opened.api_id, "
-                     "charge = NULL, completed_at = NULL, last_checked_at = NULL "
-                     "FROM opened WHERE o.id = opened.order_id")
-        conn.commit()
-        conn.execute("ANALYZE orders")
-
-
-def _sim_calls(env: Env) -> int:
-    control = env.sim_url.replace("/api/v2", "/_control/calls")
-    calls: dict[str, Any] = httpx.get(control, headers={"X-Api-Key": env.sim_key}).json()
-    return int(calls["calls"].get("status", 0))

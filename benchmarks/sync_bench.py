@@ -3,6 +3,7 @@ against PostgreSQL and the simulator (the full suite's `sync` scenario, without 
 
     python -m benchmarks.sync_bench [--orders 10000] [--closed 2000] [--rounds 1]
         [--advance 3600] [--panel-ms 300] [--keep | --reuse] [--profile F] [--runner S]
+        [--rate-limit 120] [--budget 100]
 
 Seeds a scratch database (SYNC_BENCH_DATABASE_URL, default the local server's
 `sync_scratch`, re-created) with 1.25 N + `--closed` closed orders (the full suite has
@@ -14,7 +15,9 @@ invoices settle); `--panel-ms` makes each status call that slow (the real panel 
 hundreds of ms); each further round re-opens the same orders. The database is dropped
 unless --keep (or --reuse, which closes the orders a kept database left open and seeds
 nothing). `--profile` writes cProfile stats; `--runner` runs that script instead of
-`social_scale_http.cli` (e.g. to time or patch the worker).
+`social_scale_http.cli` (e.g. to time or patch the worker). `--rate-limit`: the simulator
+answers 429 beyond that many calls a minute once the orders are placed (0: no limit);
+`--budget`: the worker's PANEL_CALLS_PER_MINUTE (0: off). Each round reports its 429s.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.measure import Proc, cli, free_port
-from benchmarks.scenarios import _open_orders, _sim_calls
 from benchmarks.seed import seed
+from benchmarks.sync_scenario import _open_orders, _sim_calls, _sim_rate_limit, _sim_refused
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/sync_scratch"
 KEY = "sync-bench-key-0123456789"
@@ -89,17 +92,23 @@ def _reopen(dsn: str, ids: list[int]) -> None:
 
 def _round(env: _Env, app_env: dict[str, str], ids: list[int], ns: argparse.Namespace) -> str:
     before = _sim_calls(env)  # type: ignore[arg-type]
+    refused = _sim_refused(env)  # type: ignore[arg-type]
+    t0 = time.perf_counter()
     command = cli("worker", "--once")
     if ns.runner:
         command[1:3] = [ns.runner]
     if ns.profile:
         command[1:1] = ["-m", "cProfile", "-o", ns.profile]
     cpu = _child_cpu()
-    proc = subprocess.run(command, env=app_env, capture_output=True, text=True)
+    # INFO: the worker's `worker_round_done` line is what this reads.
+    proc = subprocess.run(command, env={**app_env, "LOG_LEVEL": "INFO"}, capture_output=True,
+                          text=True)
     cpu = _child_cpu() - cpu
     if proc.returncode and "synced" not in proc.stdout:
         raise RuntimeError(f"worker failed:\n{proc.stdout}{proc.stderr[-3000:]}")
+    wall = time.perf_counter() - t0
     calls = _sim_calls(env) - before  # type: ignore[arg-type]
+    refused = _sim_refused(env) - refused  # type: ignore[arg-type]
     done = [json.loads(line) for line in proc.stdout.splitlines() if "worker_round_done" in line]
     assert done, proc.stdout + proc.stderr
     found = (None, done[0]["synced"], done[0]["seconds"])
@@ -112,8 +121,9 @@ def _round(env: _Env, app_env: dict[str, str], ids: list[int], ns: argparse.Name
     extra = f"\n{proc.stderr.rstrip()}" if ns.runner else ""
     if proc.returncode:  # after the pass (the worker folds the analytics deltas then)
         extra += f"\nworker exited {proc.returncode}: {proc.stderr.strip()[-300:]}"
-    return (f"synced {found[1]} in {found[2]} s (worker CPU {cpu:.1f} s), {calls} status "
-            f"calls, {stale} left unchecked; now {by_status}{extra}")
+    return (f"synced {found[1]} in {found[2]} s (wall {wall:.1f} s, worker CPU {cpu:.1f} s), "
+            f"{calls} status calls, {refused} answered 429, {stale} left unchecked; "
+            f"now {by_status}{extra}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--closed", type=int, default=2000,
                         help="closed orders seeded beyond those to open")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--rate-limit", type=int, default=120,
+                        help="simulator 429s beyond this many calls a minute (0: none)")
+    parser.add_argument("--budget", type=int, default=100,
+                        help="the worker's PANEL_CALLS_PER_MINUTE (0: no budget)")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse a kept database: close its open orders, seed nothing")
     parser.add_argument("--profile", help="write cProfile stats of each round here")
@@ -146,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
                base_env, Path("/tmp/sync-bench-sim.log"))
     sim_url = f"http://127.0.0.1:{port}/api/v2"
     app_env = {**base_env, "DATABASE_URL": url, "FAMPAGE_API_KEY": KEY,
-               "FAMPAGE_BASE_URL": sim_url, "LOG_LEVEL": "WARNING"}
+               "FAMPAGE_BASE_URL": sim_url, "LOG_LEVEL": "WARNING",
+               "PANEL_CALLS_PER_MINUTE": str(ns.budget)}
     env = _Env(sim_url, dsn)
     try:
         sim.wait_http(sim_url.replace("/api/v2", "/_control/calls"))
@@ -162,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         if ns.panel_ms:
             httpx.post(f"{control}/faults", json={"fault": f"status=latency:{ns.panel_ms}"},
                        headers={"X-Api-Key": KEY}).raise_for_status()
+        _sim_rate_limit(env, ns.rate_limit or None)  # type: ignore[arg-type]
         for k in range(ns.rounds):
             if k:
                 _reopen(dsn, ids)

@@ -24,6 +24,7 @@
         ├── ProviderRejected      the panel answered with an error message
         │   └── OrderRejected     ... to an order action; the reason picks the 4xx
         ├── ProviderUnavailable   refused, 5xx, 429
+        │   ├── PanelBusy         our own call budget is spent: the call was not made
         │   └── OrderNotSent      `add` surely not sent; the order is recorded failed
         ├── ProviderTimeout       no answer in time
         │   └── OrderOutcomeUnknown  `add` outcome lost; the order is recorded unknown
@@ -153,6 +154,19 @@ class ProviderUnavailable(ProviderError):
     code = "provider_unavailable"
 
 
+class PanelBusy(ProviderUnavailable):
+    """The panel call budget (PANEL_CALLS_PER_MINUTE) had no call left in time: nothing
+    was sent; retry after `retry_after` seconds."""
+
+    code = "panel_busy"
+
+    def __init__(self, retry_after: int, detail: str = "") -> None:
+        super().__init__(detail or (
+            "The panel's call budget is used up for now; nothing was sent to the panel. "
+            f"Try again in {max(1, int(retry_after))} s."))
+        self.retry_after = max(1, int(retry_after))
+
+
 class ProviderTimeout(ProviderError):
     code = "provider_timeout"
 
@@ -226,9 +240,13 @@ class OrderRejected(_OrderProblem, ProviderRejected):
 
 
 class OrderNotSent(_OrderProblem, ProviderUnavailable):
-    def __init__(self, detail: str, order_id: str) -> None:
+    """`busy`: the call budget refused it (answered as `panel_busy`, with Retry-After)."""
+
+    def __init__(self, detail: str, order_id: str, *, busy: PanelBusy | None = None) -> None:
         super().__init__(detail)
         self.order_id = order_id
+        if busy is not None:
+            self.code, self.retry_after = busy.code, busy.retry_after
 
 
 class OrderOutcomeUnknown(_OrderProblem, ProviderTimeout):

@@ -136,6 +136,9 @@ def _simulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speed", type=float, default=1.0, help="clock speed factor (60: a "
                    "minute per second)")
     p.add_argument("--balance", default="1000000", help="starting balance")
+    p.add_argument("--rate-limit", type=int, default=None, metavar="N",
+                   help="answer HTTP 429 beyond N calls a minute per key, as the panel "
+                   "does (default: no limit)")
     p.add_argument("--currency", default="INR", help="currency of the balance (default: INR)")
     p.add_argument("--hold", action="store_true", help="hold every add until "
                    "POST /_control/hold {\"hold\": false}")
@@ -163,7 +166,7 @@ def simulator_cmd(ns: argparse.Namespace, settings: Settings) -> int:
         sim = create_simulator(
             api_key=key, seed=ns.seed, clock=ScaledClock(ns.speed), variant=ns.variant,
             balance=Decimal(ns.balance), currency=ns.currency, control=not ns.no_control,
-            faults=ns.fault,
+            faults=ns.fault, rate_limit=ns.rate_limit,
         )
     except (ValueError, InvalidOperation) as exc:
         print(f"social-scale simulator: {exc}", file=sys.stderr)
@@ -173,7 +176,7 @@ def simulator_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     server = SimulatorServer(sim, ns.host, ns.port, verbose=ns.verbose)
     books = _state_file(sim, ns.state_file)
     log.info("simulator_serving", url=server.url, variant=ns.variant, seed=ns.seed,
-             speed=ns.speed, faults=ns.fault)
+             speed=ns.speed, faults=ns.fault, rate_limit=ns.rate_limit)
     _stop_on_sigterm()
     try:
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop it

@@ -34,6 +34,7 @@ from social_scale_http.delivery_wiring import build_delivery_settings, build_tra
 from social_scale_http.invoice_policy import build_invoice_policy, build_invoice_renderer
 from social_scale_http.metrics import MetricsObserver
 from social_scale_http.provider_wiring import (
+    build_budget,
     build_integration_log,
     build_provider,
     build_provider_config,
@@ -77,8 +78,11 @@ class Container(containers.DeclarativeContainer):
     simulator = providers.Singleton(build_simulator, settings)
     # Metrics count each call, then hand it on to the integration log (issue 6).
     call_observer = providers.Singleton(MetricsObserver, inner=integration_log)
+    # Every process shares PANEL_CALLS_PER_MINUTE through the database (issue 17).
+    panel_budget = providers.Singleton(build_budget, settings, engine)
     provider = providers.Singleton(
-        build_provider, settings=settings, observer=call_observer, simulator=simulator.provider
+        build_provider, settings=settings, observer=call_observer, simulator=simulator.provider,
+        budget=panel_budget,
     )
     # The catalog lives in the database (issue 15): only its refresher asks the panel.
     catalog_ports = providers.Singleton(

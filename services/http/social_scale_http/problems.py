@@ -27,6 +27,7 @@ STATUS: dict[type[e.DomainError], tuple[int, str]] = {
     e.ProviderRejected: (502, "Provider rejected the request"),
     e.ProviderBadResponse: (502, "Provider error"),
     e.ProviderUnavailable: (503, "Provider unavailable"),
+    e.PanelBusy: (503, "Panel busy"),
     e.ProviderTimeout: (504, "Provider timeout"),
     e.ProviderOutcomeUnknown: (504, "Provider timeout"),
 }
@@ -68,8 +69,9 @@ def handle_domain(req: falcon.Request, resp: falcon.Response, ex: e.DomainError,
         extra["errors"] = [{"field": f.field, "message": f.message} for f in ex.errors]
     for name, value in getattr(ex, "extra", {}).items():
         extra[name] = value
-    if isinstance(ex, e.RateLimited | e.Overloaded):
-        resp.set_header("Retry-After", str(ex.retry_after))
+    retry_after = getattr(ex, "retry_after", None)  # RateLimited, Overloaded, PanelBusy
+    if isinstance(retry_after, int):
+        resp.set_header("Retry-After", str(retry_after))
     if isinstance(ex, e.AuthError):
         resp.set_header("WWW-Authenticate", 'Bearer realm="social-scale"')
     _write(req, resp, problem(status, title, ex.code, ex.detail or None, **extra))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -10,9 +11,11 @@ from social_scale_adapters.fampage.client import DEFAULT_TIMEOUTS, FampageClient
 from social_scale_adapters.fampage.parsing import DOCUMENTED_CURRENCY
 from social_scale_core.clock import Clock
 from social_scale_core.integration_log import IntegrationLogRecorder
+from social_scale_core.panel_budget import BudgetRule, CallBudget
 from social_scale_core.ports.integrations import IntegrationsUowFactory
 from social_scale_core.ports.provider import CallObserver
 from social_scale_core.provider_record import ProviderConfig
+from sqlalchemy import Engine
 
 from social_scale_http.settings import Settings
 
@@ -45,10 +48,26 @@ def build_simulator(settings: Settings) -> Simulator:
     return create_simulator(api_key=SANDBOX_API_KEY, seed=settings.sandbox_seed)
 
 
+def build_budget(settings: Settings, engine: Engine) -> CallBudget | None:
+    """The call budget of this panel key (None: PANEL_CALLS_PER_MINUTE=0): the panel counts
+    calls per key, whatever URL spelling reaches it. The bucket is named by a digest of the
+    key, so the key itself never reaches the table."""
+    if settings.panel_calls_per_minute == 0:
+        return None
+    from social_scale_adapters.db.panel_budget import SqlBudgetStore
+
+    digest = hashlib.sha256(f"panel-call-budget\n{api_key(settings)}".encode()).hexdigest()
+    return CallBudget(SqlBudgetStore(engine), digest[:40],
+                      BudgetRule.for_limit(settings.panel_calls_per_minute),
+                      interactive_wait=settings.panel_budget_wait.total_seconds())
+
+
 def build_provider(settings: Settings, observer: CallObserver,
-                  simulator: Callable[[], Simulator]) -> FampageClient:
+                  simulator: Callable[[], Simulator],
+                  budget: CallBudget | None = None) -> FampageClient:
     """The Fampage client; in sandbox mode wired to the simulator without any socket."""
-    options: dict[str, Any] = {"observer": observer, "connections": settings.db_pool_size}
+    options: dict[str, Any] = {"observer": observer, "connections": settings.db_pool_size,
+                               "budget": budget}
     if settings.fampage_timeout is not None:
         seconds = settings.fampage_timeout.total_seconds()
         options["timeouts"] = dict.fromkeys(DEFAULT_TIMEOUTS, seconds)

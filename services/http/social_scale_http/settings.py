@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     # One time-out for every panel action; unset: the client's per-action defaults.
     fampage_timeout: Duration | None = None
     integration_log_retention_days: int = Field(90, ge=1)
+    # Panel calls a minute per key, shared by every process through the database (issue 17);
+    # 0 turns the budget off. An interactive call waits PANEL_BUDGET_WAIT for one at most.
+    panel_calls_per_minute: int = Field(100, ge=0)
+    panel_budget_wait: Duration = timedelta(seconds=10)
     sandbox_seed: int = 0
     # Set by `serve` for its workers: the one sandbox simulator they share (internal).
     sandbox_panel_url: str | None = None
@@ -185,6 +189,13 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("panel_calls_per_minute")
+    @classmethod
+    def _budget_or_off(cls, value: int) -> int:
+        if 0 < value < 3:
+            raise ValueError("use 0 (no budget) or at least 3 calls a minute")
+        return value
 
     @field_validator("forwarded_allow_ips")
     @classmethod

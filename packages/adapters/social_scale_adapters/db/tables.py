@@ -11,6 +11,7 @@ from social_scale_adapters.db import integration_logs as _integration_logs  # no
 from social_scale_adapters.db import invoice_tables as _invoice_tables  # noqa: F401
 from social_scale_adapters.db import order_batches as _order_batches  # noqa: F401
 from social_scale_adapters.db import order_table as _order_table  # noqa: F401
+from social_scale_adapters.db import panel_budget as _panel_budget  # noqa: F401
 from social_scale_adapters.db import providers as _providers  # noqa: F401
 from social_scale_adapters.db import rate_limits as _rate_limits  # noqa: F401
 from social_scale_adapters.db import rollup_tables as _rollup_tables  # noqa: F401

@@ -14,6 +14,10 @@ How an attempt's failure maps to core errors (`add` is never retried: duplicates
 | `{"error"}` / `{"message"}`, any HTTP status    | ProviderRejected    | ProviderRejected       |
 | unreadable 200 body                             | ProviderBadResponse | ProviderOutcomeUnknown |
 
+Before every attempt the client takes one call of the shared `budget` (PANEL_CALLS_PER_MINUTE,
+in the database): PanelBusy when none came in time, and nothing is sent. A 429 also tells
+the budget to hold every process's calls for the panel's Retry-After.
+
 `refill` and `cancel` are not retried either; their lost answers are ProviderUnavailable or
 ProviderTimeout (asking again is harmless). The API key goes only in the POST body: it is
 replaced by "[redacted]" in every ProviderCall, and scrubbed from response and error texts.
@@ -30,12 +34,14 @@ from typing import Any, TypeVar
 
 import httpx
 from social_scale_core.errors import (
+    PanelBusy,
     ProviderBadResponse,
     ProviderError,
     ProviderOutcomeUnknown,
     ProviderTimeout,
     ProviderUnavailable,
 )
+from social_scale_core.panel_budget import CallBudget
 from social_scale_core.ports.provider import CallObserver
 from social_scale_core.provider import (
     AddRequest,
@@ -57,6 +63,7 @@ DEFAULT_TIMEOUTS: dict[str, float] = {
 }
 BATCH = 100
 MAX_LOGGED_CHARS = 4000
+MAX_HOLD_SECONDS = 60.0
 REDACTED = "[redacted]"
 # The panel's `action` for each port method (several of ours share one of theirs).
 _PANEL_ACTION = {"statuses": "status"}
@@ -67,9 +74,9 @@ _ADD_FIELDS = ("service", "link", "quantity", "runs", "interval", "comments", "u
 class _Busy(ProviderUnavailable):
     """429/503: the panel refused before acting, maybe saying when to come back."""
 
-    def __init__(self, detail: str, retry_after: float | None) -> None:
+    def __init__(self, detail: str, retry_after: float | None, status: int) -> None:
         super().__init__(detail)
-        self.retry_after = retry_after
+        self.retry_after, self.status = retry_after, status
 
 
 class FampageClient:
@@ -96,6 +103,7 @@ class FampageClient:
         account_currency: str | None = None,
         max_retry_after: float = 10.0,
         connections: int = 20,
+        budget: CallBudget | None = None,
     ) -> None:
         if not api_key.strip():
             raise ValueError("the Fampage API key is empty")
@@ -108,6 +116,7 @@ class FampageClient:
         self._sleep = sleep
         self._max_retry_after = max_retry_after
         self._currency = account_currency
+        self._budget = budget
         self._jitter = random.Random()
         # Kept-alive connections for every thread that may call at once (`connections`);
         # a burst beyond that opens more rather than waiting for a free one.
@@ -169,12 +178,21 @@ class FampageClient:
     def _call(self, action: str, params: dict[str, str], parse: Callable[[Any], T]) -> T:
         attempts = 1 + (self._max_retries if action in READ_ACTIONS else 0)
         for attempt in range(attempts):
+            if self._budget is not None:
+                self._budget.acquire()  # PanelBusy: nothing sent, no retry
             try:
                 return self._attempt(action, params, parse)
+            except PanelBusy:
+                raise
             except (ProviderUnavailable, ProviderTimeout) as exc:
+                delay = self._delay(attempt, exc)
+                if isinstance(exc, _Busy) and exc.status == 429 and self._budget is not None:
+                    # Every process pauses as long as the panel asks (a minute at most).
+                    with contextlib.suppress(ProviderError):  # best effort: keep `exc`
+                        self._budget.hold(min(exc.retry_after or delay, MAX_HOLD_SECONDS))
                 if attempt + 1 >= attempts:
                     raise
-                self._sleep(self._delay(attempt, exc))
+                self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _delay(self, attempt: int, exc: ProviderError) -> float:
@@ -224,7 +242,7 @@ class FampageClient:
     def _check_http(self, action: str, response: httpx.Response) -> None:
         code = response.status_code
         if code in (429, 503):
-            raise _Busy(f"the panel is busy (HTTP {code})", _retry_after(response))
+            raise _Busy(f"the panel is busy (HTTP {code})", _retry_after(response), code)
         if code >= 500:
             if action == "add":
                 raise ProviderOutcomeUnknown(f"HTTP {code} after sending the order")

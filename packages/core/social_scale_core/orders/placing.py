@@ -25,6 +25,7 @@ from social_scale_core.errors import (
     FieldError,
     OrderNotSent,
     OrderOutcomeUnknown,
+    PanelBusy,
     ProviderRejected,
     ProviderUnavailable,
     ValidationFailed,
@@ -165,8 +166,11 @@ def _submit(ports: OrderPorts, prepared: _Prepared, batch_id: str | None) -> Pla
         settle(ports, order.id, OrderStatus.FAILED, "provider_rejected", exc.detail)
         raise add_rejected(exc.detail, order.id) from exc
     except ProviderUnavailable as exc:
-        settle(ports, order.id, OrderStatus.FAILED, "provider_unavailable", exc.detail)
-        raise OrderNotSent(exc.detail or "The panel could not be reached.", order.id) from exc
+        busy = exc if isinstance(exc, PanelBusy) else None
+        settle(ports, order.id, OrderStatus.FAILED, busy.code if busy else "provider_unavailable",
+               exc.detail)
+        raise OrderNotSent(exc.detail or "The panel could not be reached.", order.id,
+                           busy=busy) from exc
     except Exception as exc:
         # A time-out, a cut connection, an unreadable answer, or a bug of ours after the
         # request left: the order may exist at the panel, so it must never be re-sent.

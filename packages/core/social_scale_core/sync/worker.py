@@ -4,6 +4,7 @@ the interval (with jitter), backing off exponentially while the panel fails."""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import random
 import threading
@@ -119,7 +120,9 @@ def sync_pass(deps: SyncDeps) -> int:
         return _drain(deps, started, threading.Event())
     stop = threading.Event()
     with ThreadPoolExecutor(threads, thread_name_prefix="sync") as pool:
-        futures = [pool.submit(_drain, deps, started, stop) for _ in range(threads)]
+        # Each thread runs in a copy of this context: the panel call priority goes along.
+        futures = [pool.submit(contextvars.copy_context().run, _drain, deps, started, stop)
+                   for _ in range(threads)]
     for future in futures:
         if (error := future.exception()) is not None:
             raise error

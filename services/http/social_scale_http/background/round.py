@@ -16,6 +16,7 @@ import structlog
 from attrs import define, field, frozen
 from social_scale_adapters.db.heartbeats import Beat, record_beat
 from social_scale_core.clock import Clock
+from social_scale_core.panel_budget import background_calls
 from social_scale_core.sync.worker import SyncDeps, SyncSettings, sync_pass
 from sqlalchemy import Engine
 
@@ -109,7 +110,8 @@ class BackgroundRound:
         backoff: Exception | None = None
         for step in self.steps:
             try:
-                self.results[step.name] = step.run()
+                with background_calls():  # placements an operator waits for come first
+                    self.results[step.name] = step.run()
             except Exception as exc:
                 first = first or exc
                 if step.backs_off:

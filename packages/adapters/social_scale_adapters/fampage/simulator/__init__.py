@@ -30,6 +30,7 @@ from social_scale_adapters.fampage.simulator.faults import (
     SimulatedTimeout,
     parse_fault,
 )
+from social_scale_adapters.fampage.simulator.rate_limit import RateLimiter
 from social_scale_adapters.fampage.simulator.state import SimClock, SimState
 
 __all__ = ["Fault", "ScaledClock", "SimState", "Simulator", "SimulatorTransport",
@@ -98,9 +99,11 @@ def create_simulator(
     control: bool = True,
     currency: str = "INR",
     faults: Iterable[str] = (),
+    rate_limit: int | None = None,
 ) -> Simulator:
     """A fresh simulated panel. `catalog` defaults to the bundled snapshot with seeded flags;
-    `faults` are specs like "add=timeout" (see `faults`); `control` enables /_control/*."""
+    `faults` are specs like "add=timeout" (see `faults`); `control` enables /_control/*;
+    `rate_limit`: calls a minute per key answered before HTTP 429s (None: no limit)."""
     if variant not in ("fampage", "standard"):
         raise ValueError(f"unknown variant {variant!r}")
     state = SimState(
@@ -110,4 +113,5 @@ def create_simulator(
     )
     for spec in faults:
         state.set_fault(*parse_fault(spec))
-    return Simulator(app=build_app(state, control=control), state=state)
+    limiter = RateLimiter(rate_limit)
+    return Simulator(app=build_app(state, control=control, limiter=limiter), state=state)

@@ -4,13 +4,15 @@ Control endpoints (only with `control=True`; every call needs header `X-Api-Key:
 
     GET    /_control/orders                 {"orders": [...]} (settled to the clock)
     POST   /_control/orders/{id}            {"status": "Partial", "remains": 10}
-    GET    /_control/calls                  {"calls": {"add": 1, ...}} requests per action
+    GET    /_control/calls                  {"calls": {"add": 1, ...}, "rate_limit": 120,
+                                            "rate_limited": 0} requests per action, 429s
     GET    /_control/faults                 {"faults": {"add": "timeout*1"}}
     POST   /_control/faults                 {"fault": "add=timeout"} or {"faults": [...]}
     DELETE /_control/faults                 all; `?action=add` for one
     POST   /_control/advance                {"seconds": 60} moves the simulator's clock
     GET    /_control/balance, POST {"balance": "100.00"}
     POST   /_control/hold                   {"hold": true} holds every add; false releases
+    POST   /_control/rate_limit             {"limit": 120} calls a minute per key; null: off
     /_control/services[/{id}]               the catalog: see `catalog_control`
 """
 
@@ -38,6 +40,11 @@ from social_scale_adapters.fampage.simulator.faults import (
     SimulatedTimeout,
     parse_fault,
 )
+from social_scale_adapters.fampage.simulator.rate_limit import (
+    RateLimitControl,
+    RateLimiter,
+    retry_after_header,
+)
 from social_scale_adapters.fampage.simulator.state import SimState
 
 SIGNAL = "simulator.signal"  # environ key: a SimulatedFault for the wire to act out
@@ -49,8 +56,8 @@ _REASONS = {"500": "Internal Server Error", "502": "Bad Gateway",
 
 
 class PanelResource:
-    def __init__(self, state: SimState) -> None:
-        self.state = state
+    def __init__(self, state: SimState, limiter: RateLimiter) -> None:
+        self.state, self.limiter = state, limiter
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         self._serve(req, resp, {k: str(v) for k, v in req.params.items()})
@@ -65,6 +72,13 @@ class PanelResource:
         action = params.get("action", "")
         with self.state.lock:
             self.state.calls[action] += 1
+        wait = self.limiter.admit(params.get("key", ""))
+        if wait is not None:  # as the panel does: 429, Retry-After, nothing done
+            resp.status = 429
+            resp.set_header("Retry-After", retry_after_header(wait))
+            resp.content_type = falcon.MEDIA_TEXT
+            resp.text = "Too Many Requests"
+            return
         fault = self.state.take_fault(action)
         if fault is not None and self._before(fault, resp):
             return
@@ -146,10 +160,15 @@ class OrdersControl(_Control):
 
 
 class CallsControl(_Control):
+    def __init__(self, state: SimState, limiter: RateLimiter) -> None:
+        super().__init__(state)
+        self.limiter = limiter
+
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         self.check(req)
         with self.state.lock:
-            resp.media = {"calls": dict(self.state.calls)}
+            calls = dict(self.state.calls)
+        resp.media = {"calls": calls, **self.limiter.report()}
 
 
 class FaultsControl(_Control):
@@ -208,21 +227,25 @@ class HoldControl(_Control):
         resp.media = {"hold": self.state.holding}
 
 
-def build_app(state: SimState, *, control: bool) -> Callable[..., Iterable[bytes]]:
-    """The WSGI app; simulated network faults leave it as SIGNAL for the wire to act out."""
+def build_app(state: SimState, *, control: bool,
+              limiter: RateLimiter | None = None) -> Callable[..., Iterable[bytes]]:
+    """The WSGI app; simulated network faults leave it as SIGNAL for the wire to act out.
+    `limiter`: the panel's calls-a-minute limit per key (default: none)."""
     app = falcon.App()
-    panel = PanelResource(state)
+    limiter = limiter or RateLimiter(None)
+    panel = PanelResource(state, limiter)
     for path in ("/", "/api/v2", "/api/v2/"):
         app.add_route(path, panel)
     if control:
         orders = OrdersControl(state)
         app.add_route("/_control/orders", orders)
         app.add_route("/_control/orders/{order_id:int}", orders, suffix="one")
-        app.add_route("/_control/calls", CallsControl(state))
+        app.add_route("/_control/calls", CallsControl(state, limiter))
         app.add_route("/_control/faults", FaultsControl(state))
         app.add_route("/_control/advance", ClockControl(state))
         app.add_route("/_control/balance", BalanceControl(state))
         app.add_route("/_control/hold", HoldControl(state))
+        app.add_route("/_control/rate_limit", RateLimitControl(limiter, _Control(state).check))
         services = ServicesControl(state, _Control(state).check)
         app.add_route("/_control/services", services)
         app.add_route("/_control/services/{service_id:int}", services, suffix="one")
