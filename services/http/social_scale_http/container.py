@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dependency_injector import containers, providers
-from social_scale_adapters.db.engine import make_engine, make_session_factory
+from social_scale_adapters.db.engine import make_engine, make_read_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_adapters.tasks import ThreadTasks
 from social_scale_core.alerts.raising import AlertPorts
@@ -54,6 +54,10 @@ class Container(containers.DeclarativeContainer):
     )
     sessions = providers.Singleton(make_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, sessions)
+    # Units that only read (the session check, order lists): no transaction on PostgreSQL.
+    read_sessions = providers.Singleton(
+        make_session_factory, providers.Singleton(make_read_engine, engine))
+    reads = providers.Factory(SqlUnitOfWork, read_sessions)
     invoice_policy = providers.Singleton(build_invoice_policy, settings)
     invoice_renderer = providers.Singleton(
         build_invoice_renderer, settings, zone=invoice_policy.provided.timezone)
@@ -68,6 +72,7 @@ class Container(containers.DeclarativeContainer):
     auth = providers.Factory(
         AuthPorts, uow=uow.provider, hasher=password_hasher, codec=token_codec,
         mailer=mailer, clock=clock, policy=auth_policy, background=auth_tasks,
+        reads=reads.provider,
     )
 
     # The Fampage panel: the integration log listens to every call; in sandbox mode the
@@ -105,7 +110,7 @@ class Container(containers.DeclarativeContainer):
     )
     order_ports = providers.Factory(
         OrderPorts, uow=uow.provider, provider=provider, catalog=catalog, clock=clock,
-        invoice_policy=invoice_policy, provider_id=provider_id,
+        invoice_policy=invoice_policy, provider_id=provider_id, reads=reads.provider,
     )
     # Mass orders (issue 15): lines placed MASS_ORDER_CONCURRENCY at a time.
     mass_ports = providers.Factory(
