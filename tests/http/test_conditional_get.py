@@ -103,3 +103,14 @@ def test_no_tag_without_auth_on_live_panel_calls_or_on_errors(client, admin) -> 
     assert missing.status_code == 404 and "etag" not in missing.headers
     bad = get(client, ORDERS, admin, limit="nope")
     assert bad.status_code == 422 and "etag" not in bad.headers
+
+
+def test_the_openapi_document_declares_etag_if_none_match_and_304(client) -> None:  # type: ignore[no-untyped-def]
+    paths = client.simulate_get("/openapi.json").json["paths"]
+    orders = paths["/api/v1/orders"]["get"]
+    assert "If-None-Match" in [p["name"] for p in orders["parameters"]]
+    assert "ETag" in orders["responses"]["200"]["headers"]
+    assert "ETag" in orders["responses"]["304"]["headers"]
+    balance = paths["/api/v1/api-integrations/balance"]["get"]
+    assert "304" not in balance["responses"]
+    assert "304" not in paths["/api/v1/companies"]["post"]["responses"]
