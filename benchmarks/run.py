@@ -27,7 +27,15 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
-from benchmarks import console_pages, flat, read_scenario, scenarios, sync_scenario
+from benchmarks import (
+    conditional,
+    console_pages,
+    flat,
+    placement_scenario,
+    read_scenario,
+    scenarios,
+    sync_scenario,
+)
 from benchmarks.explain import explain_all
 from benchmarks.measure import ROOT, Proc, cli, free_port
 from benchmarks.report import write_report
@@ -192,20 +200,21 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, yardsticks: tuple[str, st
 
     return {
         "read": read,
+        "etag": lambda: [conditional.revalidated(env, yardsticks[0], ns.seconds)],
         "analytics": lambda: list(scenarios.analytics(env, samples=30)),
         "pdf": lambda: [scenarios.invoice_pdf(env, samples=30)],
         "console": lambda: list(console_pages.run(env, ADMIN, samples=10)),
         "sync": lambda: [sync_scenario.sync(env, ns.sync_orders, ns.sync_rate_limit,
                                             ns.sync_budget)],
-        "placement": lambda: [scenarios.placement(env, env.companies[1], clients=20,
-                                                  per_client=20)],
+        "placement": lambda: [placement_scenario.placement(env, env.companies[1],
+                                                           clients=20, per_client=20)],
         "memory": lambda: [scenarios.memory(
             env, made[0], 50_000, ns.seconds,
             (console_pages.cookie_header(env, ADMIN), console_pages.soak_paths(env)))],
     }
 
 
-PARTS = ("read", "analytics", "pdf", "console", "sync", "placement", "memory")
+PARTS = ("read", "etag", "analytics", "pdf", "console", "sync", "placement", "memory")
 
 
 def run_all(env: scenarios.Env, ns: argparse.Namespace, yardsticks: tuple[str, str],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dependency_injector import containers, providers
+from social_scale_adapters.db.data_versions import SqlDataVersions
 from social_scale_adapters.db.engine import make_engine, make_read_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_adapters.tasks import ThreadTasks
@@ -55,9 +56,12 @@ class Container(containers.DeclarativeContainer):
     sessions = providers.Singleton(make_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, sessions)
     # Units that only read (the session check, order lists): no transaction on PostgreSQL.
-    read_sessions = providers.Singleton(
-        make_session_factory, providers.Singleton(make_read_engine, engine))
+    read_engine = providers.Singleton(make_read_engine, engine)
+    read_sessions = providers.Singleton(make_session_factory, read_engine)
     reads = providers.Factory(SqlUnitOfWork, read_sessions)
+    # The version counters conditional GETs are tagged with (issue 17 item 3): read in
+    # autocommit too (the fold is one statement, atomic on its own).
+    data_versions = providers.Singleton(SqlDataVersions, read_engine)
     invoice_policy = providers.Singleton(build_invoice_policy, settings)
     invoice_renderer = providers.Singleton(
         build_invoice_renderer, settings, zone=invoice_policy.provided.timezone)
