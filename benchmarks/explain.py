@@ -11,7 +11,7 @@ from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_core.analytics.model import OrderScope, Period
 from social_scale_core.orders.ports import OrderQuery
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 from sqlalchemy import event
 
 Work = Callable[[SqlUnitOfWork], Any]
