@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_core.analytics.model import OrderScope, Period
-from social_scale_core.orders.ports import OrderQuery
+from social_scale_core.invoicing.model import InvoiceStatus
+from social_scale_core.invoicing.ports import InvoiceFilter
+from social_scale_core.orders.ports import OrderCursor, OrderQuery
 from social_scale_core.panel.provider import OrderStatus
 from sqlalchemy import event
 
@@ -43,6 +46,32 @@ def cases(company: str, target: str) -> list[tuple[str, Work, bool]]:
                                             datetime(2026, 9, 10, tzinfo=UTC))), True),
         ("GET /analytics, a page of 50 companies",
          lambda u: u.analytics.companies(Period(), 50, 0), True),
+        *console_cases(now),
+    ]
+
+
+def console_cases(now: datetime) -> list[tuple[str, Work, bool]]:
+    """The console's statements that grow with the data, or did (issue 14's target)."""
+    zone = ZoneInfo("Asia/Kolkata")  # INVOICE_TIMEZONE's default: the console's days
+    day = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    month = day.replace(day=1)
+    return [
+        ("console: dashboard, one local day of the 30-day chart (its UTC part-days are "
+         "read from the orders)",
+         lambda u: u.analytics.summary(OrderScope(), Period(day - timedelta(days=1),
+                                                            day - timedelta(microseconds=1))),
+         True),
+        ("console: dashboard, this month in local time (stats)",
+         lambda u: u.analytics.stats(Period(month, now)), True),
+        ("console: orders list, a keyset page half a year deep",
+         lambda u: u.orders.page(OrderQuery(), 50, OrderCursor(now - timedelta(days=180),
+                                                               "~")), True),
+        ("console: overdue invoices, a page and the count up to 10,000",
+         lambda u: u.invoices.list(InvoiceFilter(now=now, status=InvoiceStatus.OVERDUE,
+                                                 count_upto=10_000)), True),
+        ("console: companies list, 25 companies' figures at once",
+         lambda u: u.analytics.company_figures(Period(), [c.id for c in u.companies.list(
+             None, 25, 0)[0]]), True),
     ]
 
 

@@ -25,7 +25,7 @@ def sync(env: Env, orders: int, rate_limit: int = 120, budget: int = 100) -> Res
     ids = _place_at_simulator(env, orders)
     _open_orders(env, ids)
     calls_before, refused_before = _sim_calls(env), _sim_refused(env)
-    _sim_rate_limit(env, rate_limit)
+    _sim_rate_limit(env, rate_limit or None)
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -41,17 +41,19 @@ def sync(env: Env, orders: int, rate_limit: int = 120, budget: int = 100) -> Res
     with psycopg.connect(env.dsn) as conn:
         stale = conn.execute("SELECT count(*) FROM orders WHERE api_order_id = ANY(%s) "
                              "AND last_checked_at IS NULL", (ids,)).fetchone()[0]  # type: ignore[index]
-    rule = BudgetRule.for_limit(budget)
-    floor = max(0, calls - rule.capacity) * rule.interval_us / 1e6
+    rule = BudgetRule.for_limit(budget) if budget else None
+    # The status calls past one full bucket, one per interval (0 without a budget).
+    floor = max(0, calls - rule.capacity) * rule.interval_us / 1e6 if rule else 0.0
     ok = calls <= 100 and refused == 0 and stale == 0 and seconds <= floor + 15
+    pace = (f"one call every {rule.interval_us / 1e6:.2f} s after a bucket of {rule.capacity}"
+            if rule else "no budget")
     return Result(f"sync: {orders} open orders brought current under the panel call budget",
                   f"<= 100 calls, 0 429s (simulator --rate-limit {rate_limit}, "
                   f"PANEL_CALLS_PER_MINUTE={budget}), time bound by the budget",
                   f"{calls} calls, {refused} 429s, {seconds:.1f} s (budget floor {floor:.1f} s)",
                   ok,
                   [f"`social-scale worker --once` wall time incl. start-up {wall:.2f} s; "
-                   f"orders left unchecked: {stale}; the budget paces one call every "
-                   f"{rule.interval_us / 1e6:.2f} s after a bucket of {rule.capacity}"])
+                   f"orders left unchecked: {stale}; the budget: {pace}"])
 
 
 def _place_at_simulator(env: Env, n: int) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from social_scale_web.session import Signer
 
@@ -36,8 +36,13 @@ def test_another_services_key_does_not_open_the_cookie() -> None:
 
 
 @given(st.text(max_size=200))
+@example("s.1.\u00e9")  # non-ASCII where the MAC goes: compared as bytes, not refused
 def test_garbage_never_opens_and_never_raises(value: str) -> None:
     assert Signer("k" * 48).open_cookie(value, NOW, IDLE) is None
+
+
+def test_a_non_ascii_csrf_token_is_refused_not_an_error() -> None:
+    assert not Signer("k" * 48).csrf_ok("s:one", "\u00e9" * 40)
 
 
 def test_csrf_tokens_are_bound_to_their_session() -> None:

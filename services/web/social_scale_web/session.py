@@ -49,7 +49,8 @@ class Signer:
         if not value or value.count(".") != 2:
             return None
         secret, seen, mac = value.split(".")
-        if not hmac.compare_digest(mac, self.sign("cookie", f"{secret}.{seen}")):
+        # Bytes: compare_digest refuses str with non-ASCII characters (a forged cookie's).
+        if not hmac.compare_digest(mac.encode(), self.sign("cookie", f"{secret}.{seen}").encode()):
             return None
         if not seen.isdigit() or now.timestamp() - int(seen) > idle.total_seconds():
             return None
@@ -62,7 +63,7 @@ class Signer:
     def csrf_ok(self, binding: str | None, token: str | None) -> bool:
         if not binding or not token:
             return False
-        return hmac.compare_digest(self.csrf(binding), token)
+        return hmac.compare_digest(self.csrf(binding).encode(), token.encode())
 
 
 def new_pre_value() -> str:

@@ -45,6 +45,10 @@ class AnalyticsReader(Protocol):
         """A page of the orders in scope and period, newest first, with the total."""
         ...
 
+    def summaries(self, scope: OrderScope, periods: Sequence[Period]) -> list[Figures]:
+        """`summary` of each period in turn (a run of consecutive ones read at once)."""
+        ...
+
     def company_figures(self, period: Period, company_ids: Sequence[str]) -> dict[str, Figures]:
         """Each company's figures in `period`, read at once (a company with no orders in
         it is left out); the same figures as `summary` with the company's scope."""

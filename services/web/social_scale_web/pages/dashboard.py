@@ -10,7 +10,7 @@ from typing import Any
 import falcon
 from social_scale_core.alerts.raising import list_alerts
 from social_scale_core.analytics import reports
-from social_scale_core.analytics.model import Money, Period
+from social_scale_core.analytics.model import Money, Period, Stats
 from social_scale_core.analytics.series import totals_per_period
 from social_scale_core.errors import ProviderError
 from social_scale_core.invoicing.lifecycle import list_invoices
@@ -45,9 +45,12 @@ def money_series(figures: list[Money]) -> list[Series]:
 class DashboardPage(Page):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         now, zone = self.deps.clock.now(), self.deps.invoice_policy.timezone
+        # This month's stats serve the month's count and its money (read once: their
+        # part-days at the month's local edges are read from the orders).
+        month = reports.stats(self.deps.uow, periods.month(now, zone))
         self.render(req, resp, "dashboard.html", balance=self._balance(),
-                    work=self._work(now), review=self._review(now),
-                    money=self._money(now), charts=self._charts(now),
+                    work=self._work(now, month), review=self._review(now),
+                    money=self._money(now, month), charts=self._charts(now),
                     top=self._top(periods.month(now, zone)), overdue=self._overdue(now),
                     alerts=list_alerts(self.deps.alerts(), True, 10, 0))
 
@@ -57,11 +60,10 @@ class DashboardPage(Page):
         except ProviderError as exc:
             return exc.detail or "The panel did not answer."
 
-    def _work(self, now: datetime) -> dict[str, Any]:
+    def _work(self, now: datetime, month: Stats) -> dict[str, Any]:
         """Counts from the analytics (the rollup), not from scanning the orders."""
         ports, zone = self.deps.orders(), self.deps.invoice_policy.timezone
-        today, month = totals_per_period(self.deps.uow, [
-            Period(periods.day_start(now, zone), now), periods.month(now, zone)])
+        [today] = totals_per_period(self.deps.uow, [Period(periods.day_start(now, zone), now)])
         by_status = {b.key: b.figures.orders
                      for b in reports.stats(self.deps.uow, Period()).by_status}
         oldest = None
@@ -69,7 +71,7 @@ class DashboardPage(Page):
             found, _ = list_orders(ports, OrderQuery(status=status, sort="createdAt"), 1, 0)
             if found and (oldest is None or found[0].created_at < oldest):
                 oldest = found[0].created_at
-        return {"today": today.orders, "month": month.orders,
+        return {"today": today.orders, "month": month.totals.orders,
                 "open": sum(by_status.get(s.value, 0) for s in OPEN_STATUSES),
                 "oldest": (now - oldest).total_seconds() if oldest else None}
 
@@ -83,9 +85,9 @@ class DashboardPage(Page):
             found.extend(items)
         return found
 
-    def _money(self, now: datetime) -> dict[str, Money]:
+    def _money(self, now: datetime, month: Stats) -> dict[str, Money]:
         zone = self.deps.invoice_policy.timezone
-        this = reports.stats(self.deps.uow, periods.month(now, zone)).totals.money
+        this = month.totals.money
         last = reports.stats(self.deps.uow, periods.month(now, zone, 1)).totals.money
         return {"this": inr(this), "last": inr(last)}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from social_scale_core.analytics.model import (
@@ -20,8 +19,6 @@ from social_scale_core.analytics.model import (
 from sqlalchemy import (
     ColumnElement,
     String,
-    and_,
-    case,
     func,
     literal,
     select,
@@ -31,7 +28,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from social_scale_adapters.db.analytics.analytics_sql import (
-    VOID,
     facts,
     inv,
     invoice_of_order,
@@ -39,6 +35,13 @@ from social_scale_adapters.db.analytics.analytics_sql import (
     order_revenue,
     real_cost,
     units,
+)
+from social_scale_adapters.db.analytics.analytics_summary import (
+    EMPTY,
+    consecutive,
+    fold,
+    order_sums,
+    per_period,
 )
 from social_scale_adapters.db.analytics.rollup import STATS_DIMS
 from social_scale_adapters.db.analytics.rollup_read import period_rows
@@ -62,7 +65,6 @@ def figures_by(rows: Iterable[Any], key: Any) -> dict[Any, Figures]:
             for k, (n, q) in counts.items()}
 
 
-EMPTY = Figures(0, 0, ())
 
 
 class SqlAnalyticsReader:
@@ -81,19 +83,14 @@ class SqlAnalyticsReader:
         if scope.company_id is not None and scope.target_key is None:
             return self._company_figures(period, [scope.company_id]).get(
                 scope.company_id, EMPTY)
-        o = orders.c
-        live = and_(inv.c.id.is_not(None), inv.c.status != VOID)
-        billed_in = case((live, inv.c.currency), else_=None)
-        rows = self._session.execute(
-            select(o.currency, billed_in.label("billed_in"), func.count().label("orders"),
-                   func.coalesce(func.sum(units()), 0).label("units"),
-                   type_coerce(func.coalesce(func.sum(real_cost()), 0), MoneyType()).label("cost"),
-                   type_coerce(func.coalesce(func.sum(order_revenue()), 0), MoneyType()
-                               ).label("revenue"))
-            .select_from(orders.outerjoin(inv, invoice_of_order()))
-            .where(*order_filter(period, scope)).group_by(o.currency, billed_in)
-        ).all()
-        return _fold(rows) if rows else EMPTY
+        return fold(order_sums(self._session, order_filter(period, scope)))
+
+    def summaries(self, scope: OrderScope, periods: Sequence[Period]) -> list[Figures]:
+        """One pass over the orders when the periods follow each other (a company's come
+        from the rollup, a period at a time)."""
+        if len(periods) > 1 and consecutive(periods) and scope.company_id is None:
+            return per_period(self._session, scope, periods)
+        return [self.summary(scope, period) for period in periods]
 
     def companies(self, period: Period, limit: int,
                   offset: int) -> tuple[list[CompanyAnalytics], int]:
@@ -200,19 +197,6 @@ def _sums(src: Any, dim: Any, key: Any, label: Any, group: list[Any], *,
     if by_status:
         query = query.where(s.dim == "status")
     return query.group_by(*group, s.currency).having(func.sum(s.rows) > 0)
-
-
-def _fold(rows: Sequence[Any]) -> Figures:
-    """Rows of (order currency, invoice currency or None, count, units, cost, revenue)."""
-    cost: dict[str, Decimal] = defaultdict(Decimal)
-    revenue: dict[str, Decimal] = defaultdict(Decimal)
-    for row in rows:
-        cost[row.currency] += row.cost
-        if row.billed_in is not None:
-            revenue[row.billed_in] += row.revenue
-    money = tuple(Money(c, cost.get(c, Decimal(0)), revenue.get(c, Decimal(0)))
-                  for c in sorted(set(cost) | set(revenue)))
-    return Figures(sum(int(r.orders) for r in rows), sum(int(r.units) for r in rows), money)
 
 
 def _profit(row: Any) -> OrderProfit:
