@@ -8,7 +8,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -188,10 +188,10 @@ def _add_durations(env: Env, links: list[str]) -> dict[str, float]:
 
 
 def memory(env: Env, done: int, goal: int, seconds: int,
-           console: tuple[str, list[str]] | None = None) -> Result:
+           console: tuple[Callable[[], str], list[str]] | None = None) -> Result:
     """RSS of each gunicorn worker as requests accumulate to `goal`: rounds of wrk on the
-    API, each followed by one on the console's pages when `console` gives a signed-in
-    Cookie header and the paths to cycle through."""
+    API, each followed by one on the console's pages when `console` gives a source of
+    signed-in Cookie headers and the paths to cycle through."""
     pids = env.app.children()
     company = env.companies[0]
     url = f"{env.base}/api/v1/orders?limit=50&companyId={company}"
@@ -204,7 +204,7 @@ def memory(env: Env, done: int, goal: int, seconds: int,
             done += made
             if console and script:
                 _, made, _ = wrk(env.base + console[1][0], max(1, seconds // 2),
-                                 headers={"Cookie": console[0]}, script=script)
+                                 headers={"Cookie": console[0]()}, script=script)
                 done, pages = done + made, pages + made
             readings.append((done, [rss_mb(p) for p in pids]))
     last, before = max(readings[-1][1]), max(readings[-2][1])
