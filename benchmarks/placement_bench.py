@@ -23,7 +23,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks import scenarios
+from benchmarks import placement_scenario, scenarios
 from benchmarks.measure import Proc, cli, free_port
 from benchmarks.run import BOOTSTRAP, _dsn, _login
 
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                             [company], [], [])
         for k in range(ns.rounds):
             before = _cpu(app.children()), _cpu([sim.popen.pid]), _machine_cpu()
-            r = scenarios.placement(env, company, ns.clients, ns.per_client, ns.latency)
+            r = placement_scenario.placement(env, company, ns.clients, ns.per_client, ns.latency)
             after = _cpu(app.children()), _cpu([sim.popen.pid]), _machine_cpu()
             orders = ns.clients * (ns.per_client + 2) + 3  # with warm-up
             busy, total = (a - b for a, b in zip(after[2], before[2], strict=True))

@@ -27,7 +27,7 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
-from benchmarks import console_pages, flat, scenarios, sync_scenario
+from benchmarks import console_pages, flat, placement_scenario, scenarios, sync_scenario
 from benchmarks.explain import explain_all
 from benchmarks.measure import ROOT, Proc, cli, free_port
 from benchmarks.report import write_report
@@ -191,8 +191,8 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
         "console": lambda: list(console_pages.run(env, ADMIN, samples=10)),
         "sync": lambda: [sync_scenario.sync(env, ns.sync_orders, ns.sync_rate_limit,
                                             ns.sync_budget)],
-        "placement": lambda: [scenarios.placement(env, env.companies[1], clients=20,
-                                                  per_client=20)],
+        "placement": lambda: [placement_scenario.placement(env, env.companies[1],
+                                                           clients=20, per_client=20)],
         "memory": lambda: [scenarios.memory(
             env, made[0], 50_000, ns.seconds,
             (console_pages.cookie_source(env, ADMIN), console_pages.soak_paths(env)))],

@@ -6,17 +6,13 @@ import json
 import random
 import re
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-import psycopg
 
 from benchmarks.measure import Proc, percentile, rss_mb, timed, wrk
 
@@ -101,90 +97,11 @@ def invoice_pdf(env: Env, samples: int) -> Result:
                   p50 <= 25, [f"p90 {percentile(times, 90):.1f} ms over {samples}"])
 
 
-def placement(env: Env, company: str, clients: int, per_client: int,
-              panel_ms: int = 250) -> Result:
-    """`clients` threads placing `per_client` orders each; the simulator answers `add`
-    after `panel_ms` (the real panel takes hundreds of ms), for this scenario only."""
-    with _panel_latency(env, panel_ms):
-        return _placement(env, company, clients, per_client, panel_ms)
-
-
-@contextmanager
-def _panel_latency(env: Env, ms: int) -> Iterator[None]:
-    control = env.sim_url.replace("/api/v2", "/_control/faults")
-    headers = {"X-Api-Key": env.sim_key}
-    if ms:
-        httpx.post(control, json={"fault": f"add=latency:{ms}"}, headers=headers,
-                   timeout=10).raise_for_status()
-    try:
-        yield
-    finally:
-        if ms:
-            httpx.delete(control, params={"action": "add"}, headers=headers, timeout=10)
-
-
-def _placement(env: Env, company: str, clients: int, per_client: int,
-               latency: int) -> Result:
-    service = _service(env)
-    started = time.time()
-
-    pool_clients = [httpx.Client(base_url=env.base, headers=env.headers, timeout=60)
-                    for _ in range(clients + 1)]
-
-    def place(n: int, c: httpx.Client) -> tuple[str, float]:
-        link = f"https://instagram.com/bench{started:.0f}x{n}"
-        body = {"companyId": company, "service": service, "link": link, "quantity": 100}
-        return link, timed(lambda: c.post("/api/v1/api-integrations/orders", json=body))
-
-    for n in range(3):
-        place(-1 - n, pool_clients[-1])  # warm: catalog cache
-    barrier = threading.Barrier(clients)
-
-    def worker(k: int, first: int, count: int) -> list[tuple[str, float]]:
-        barrier.wait()
-        return [place(first + k * count + j, pool_clients[k]) for j in range(count)]
-
-    with ThreadPoolExecutor(clients) as pool:
-        # Not measured: every client's connection, and the server's database and panel
-        # connections, opened by a first concurrent round (the steady state is measured).
-        list(pool.map(lambda k: worker(k, -10_000, 2), range(clients)))
-        measured = [item for batch in pool.map(lambda k: worker(k, 0, per_client),
-                                               range(clients)) for item in batch]
-    panel_ms = _add_durations(env, [link for link, _ in measured])
-    added = [total - panel_ms[link] for link, total in measured]
-    p99 = percentile(added, 99)
-    totals = [t for _, t in measured]
-    return Result(
-        f"order placement at {clients} clients: p99 added over the simulator", "<= 15 ms",
-        f"{p99:.1f} ms", p99 <= 15,
-        [f"simulator `add` given {latency} ms of latency (--fault add=latency:{latency}), "
-         "as the real panel answers in hundreds of ms; measured after an unmeasured "
-         "concurrent round of 2 orders per client (connections opened)",
-         f"{len(measured)} orders; request p50 {percentile(totals, 50):.1f} ms, p99 "
-         f"{percentile(totals, 99):.1f} ms; simulator add p50 "
-         f"{percentile(list(panel_ms.values()), 50):.1f} ms; added p50 "
-         f"{percentile(added, 50):.1f} ms"])
-
-
 def _service(env: Env) -> int:
     listing = httpx.get(f"{env.base}/api/v1/api-integrations/services?network=Instagram",
                         headers=env.headers, timeout=60).json()
     return int(next(s["service"] for s in listing["networks"][0]["services"]
                     if s["type"] == "Default" and s["min"] <= 100 <= s["max"]))
-
-
-def _add_durations(env: Env, links: list[str]) -> dict[str, float]:
-    """The simulator's time per `add`, as the integration log measured it (by link)."""
-    wanted = set(links)
-    with psycopg.connect(env.dsn) as conn:
-        rows = conn.execute("SELECT request, duration_ms FROM integration_logs "
-                            "WHERE action = 'add'").fetchall()
-    found = {}
-    for request, ms in rows:
-        data = request if isinstance(request, dict) else __import__("json").loads(request)
-        if data.get("link") in wanted:
-            found[data["link"]] = float(ms)
-    return found
 
 
 def memory(env: Env, done: int, goal: int, seconds: int,

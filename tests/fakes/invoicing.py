@@ -21,9 +21,10 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
-from attrs import define, field
+from attrs import define, evolve, field
 from social_scale_core.errors import Conflict
 from social_scale_core.invoicing.model import CreditNote, HistoryEntry, Invoice
+from social_scale_core.invoicing.numbering import NumberPlan
 from social_scale_core.invoicing.ports import InvoiceFilter, OrderForInvoice
 
 
@@ -60,6 +61,17 @@ class _Invoices:
                 i.order_id == invoice.order_id for i in self._s.invoices.values()):
             raise Conflict("This order already has an invoice.")
         self._s.invoices[invoice.id] = copy.deepcopy(invoice)
+
+    def add_numbered(self, invoice: Invoice, plan: NumberPlan, issued: HistoryEntry) -> str:
+        """As the SQL store: the insert's Conflict comes before any number is kept."""
+        self.add(invoice)
+        sequence = _Numbers(self._s).next(plan.series, plan.fiscal_year)
+        if sequence > plan.max_sequence:
+            raise Conflict("the invoice number series is exhausted")
+        number = plan.number(sequence)
+        self._s.invoices[invoice.id].number = number
+        _History(self._s).record(evolve(issued, note=number))
+        return number
 
     def get(self, invoice_id: str) -> Invoice | None:
         return copy.deepcopy(self._s.invoices.get(invoice_id))

@@ -131,15 +131,24 @@ def write_lines(session: Session, document_id: str, lines: Sequence[InvoiceLine]
             line_where.append(lines_of.position == only)
         session.execute(delete(invoice_line_taxes).where(*tax_where))
         session.execute(delete(invoice_lines).where(*line_where))
-    session.execute(insert(invoice_lines), [_line_row(document_id, i, lines[i])
-                                            for i in positions])
+    rows, taxes = line_rows(document_id, lines, positions)
+    session.execute(insert(invoice_lines), rows)
+    if taxes:
+        session.execute(insert(invoice_line_taxes), taxes)
+
+
+def line_rows(document_id: str, lines: Sequence[InvoiceLine],
+              positions: Iterable[int] | None = None
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of the document's lines (those at `positions`, default all) and of their
+    taxes."""
+    chosen = list(range(len(lines)) if positions is None else positions)
     taxes = [
         {"invoice_id": document_id, "line_position": i, "position": j, "name": tax.name,
          "rate": tax.rate, "amount": tax.amount}
-        for i in positions for j, tax in enumerate(lines[i].taxes)
+        for i in chosen for j, tax in enumerate(lines[i].taxes)
     ]
-    if taxes:
-        session.execute(insert(invoice_line_taxes), taxes)
+    return [_line_row(document_id, i, lines[i]) for i in chosen], taxes
 
 
 def read_lines(session: Session, ids: Iterable[str]) -> dict[str, tuple[InvoiceLine, ...]]:

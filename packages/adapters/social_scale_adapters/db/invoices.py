@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from social_scale_core.errors import Conflict
 from social_scale_core.invoicing.model import (
     CreditNote,
     HistoryEntry,
     Invoice,
     InvoiceStatus,
 )
+from social_scale_core.invoicing.numbering import NumberPlan
 from social_scale_core.invoicing.ports import InvoiceFilter
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from social_scale_adapters.db.invoice_issue import (
+    add_numbered,
+    history_row,
+    take_sequence,
+    translated,
+)
 from social_scale_adapters.db.invoice_mapping import (
     CREDIT_NOTE,
     INVOICE,
@@ -28,7 +33,6 @@ from social_scale_adapters.db.invoice_mapping import (
     write_lines,
 )
 from social_scale_adapters.db.invoice_tables import (
-    invoice_counters,
     invoice_history,
     invoice_lines,
     invoices,
@@ -51,12 +55,14 @@ class SqlInvoiceRepository:
         try:
             self._session.execute(insert(invoices), row)  # constant statement: cached
         except IntegrityError as exc:
-            # PostgreSQL names the constraint, SQLite the column; a foreign-key failure
-            # (no such order) is neither and stays an error.
-            if any(key in str(exc.orig) for key in ("uq_invoices_order_id", "invoices.order_id")):
-                raise Conflict("This order already has an invoice.") from None
-            raise
+            conflict = translated(exc)
+            if conflict is None:
+                raise
+            raise conflict from None
         write_lines(self._session, invoice.id, invoice.lines, new=True)
+
+    def add_numbered(self, invoice: Invoice, plan: NumberPlan, issued: HistoryEntry) -> str:
+        return add_numbered(self._session, invoice, plan, issued, self.add)
 
     def _one(self, where: ColumnElement[bool], lock: bool = False) -> Invoice | None:
         """The invoice with its lines in one query (locking only its `invoices` row)."""
@@ -187,15 +193,7 @@ class SqlNumberSeries:
         self._session = session
 
     def next(self, series: str, fiscal_year: str) -> int:
-        dialect = self._session.get_bind().dialect.name
-        insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert_(invoice_counters).values(series=series, fiscal_year=fiscal_year,
-                                                last_value=1)
-        upsert = stmt.on_conflict_do_update(
-            index_elements=["series", "fiscal_year"],
-            set_={"last_value": invoice_counters.c.last_value + 1},
-        ).returning(invoice_counters.c.last_value)
-        return int(self._session.execute(upsert).scalar_one())
+        return take_sequence(self._session, series, fiscal_year)
 
 
 class SqlInvoiceHistory:
@@ -205,12 +203,7 @@ class SqlInvoiceHistory:
         self._session = session
 
     def record(self, entry: HistoryEntry) -> None:
-        self._session.execute(insert(invoice_history), {
-            "invoice_id": entry.invoice_id, "at": entry.at, "actor": entry.actor,
-            "action": entry.action, "old_status": entry.old_status,
-            "new_status": entry.new_status, "old_total": entry.old_total,
-            "new_total": entry.new_total, "note": entry.note,
-        })
+        self._session.execute(insert(invoice_history), history_row(entry))
 
     def for_invoice(self, invoice_id: str) -> list[HistoryEntry]:
         rows = self._session.execute(

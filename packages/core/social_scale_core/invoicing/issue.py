@@ -17,7 +17,7 @@ from social_scale_core.invoicing.model import (
     InvoiceStatus,
     TaxMode,
 )
-from social_scale_core.invoicing.numbering import next_number
+from social_scale_core.invoicing.numbering import number_plan
 from social_scale_core.invoicing.ports import InvoicingUnitOfWork
 from social_scale_core.invoicing.pricing import (
     apply_tax,
@@ -52,14 +52,14 @@ def issue_invoice(
     the caller's rollback gives the number back).
     """
     _check(request, policy)
+    plan = number_plan(policy.prefix, now, policy)
     invoice = _new_invoice(request, "", now, policy)
     # The number last: its series' row stays locked until the caller commits, and every
-    # other invoice waits for it (so the pricing above is done before taking it).
-    invoice.number = next_number(uow.invoice_numbers, policy.prefix, now, policy)
-    uow.invoices.add(invoice)
-    uow.invoice_history.record(HistoryEntry(
+    # other invoice waits for it (so the pricing above is done before taking it, and the
+    # store writes the invoice, its lines and history with the number, in one go).
+    invoice.number = uow.invoices.add_numbered(invoice, plan, HistoryEntry(
         invoice.id, now, actor, "issued", new_status=invoice.status.value,
-        new_total=invoice.total, note=invoice.number,
+        new_total=invoice.total,
     ))
     return invoice
 

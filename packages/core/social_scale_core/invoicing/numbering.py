@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, tzinfo
 
+from attrs import frozen
+
 from social_scale_core.errors import Conflict
 from social_scale_core.invoicing.model import InvoicePolicy
 from social_scale_core.invoicing.ports import NumberSeries
@@ -44,10 +46,14 @@ def local_day(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()
 
 
+def _digits(prefix: str, fiscal_year: str) -> int:
+    """How many digits the sequence is zero-padded to: what the 16-character limit leaves."""
+    return max(MIN_DIGITS, min(MAX_DIGITS, MAX_LENGTH - len(prefix) - len(fiscal_year) - 2))
+
+
 def format_number(prefix: str, fiscal_year: str, sequence: int) -> str:
     """Join the parts, zero-padding the sequence to what the 16-character limit leaves."""
-    fixed = len(prefix) + len(fiscal_year) + 2
-    digits = max(MIN_DIGITS, min(MAX_DIGITS, MAX_LENGTH - fixed))
+    digits = _digits(prefix, fiscal_year)
     number = f"{prefix}/{fiscal_year}/{sequence:0{digits}d}"
     if len(number) > MAX_LENGTH or not _NUMBER.match(number):
         raise Conflict(f"invoice number {number!r} would exceed {MAX_LENGTH} characters")
@@ -57,6 +63,39 @@ def format_number(prefix: str, fiscal_year: str, sequence: int) -> str:
 def file_name(number: str) -> str:
     """A download-safe file name for a document number: `SS-26-27-000001.pdf`."""
     return number.replace("/", "-") + ".pdf"
+
+
+@frozen
+class NumberPlan:
+    """How the next number of a series is written, for a store that takes it itself:
+    `head` then the sequence zero-padded to `digits`, refused beyond `max_sequence`."""
+
+    series: str
+    fiscal_year: str
+
+    @property
+    def head(self) -> str:
+        return f"{self.series}/{self.fiscal_year}/"
+
+    @property
+    def digits(self) -> int:
+        return _digits(self.series, self.fiscal_year)
+
+    @property
+    def max_sequence(self) -> int:
+        """The last sequence whose number still fits in 16 characters."""
+        return int(10 ** (MAX_LENGTH - len(self.head))) - 1
+
+    def number(self, sequence: int) -> str:
+        return format_number(self.series, self.fiscal_year, sequence)
+
+
+def number_plan(prefix: str, now: datetime, policy: InvoicePolicy) -> NumberPlan:
+    """The plan of `prefix`'s series in the financial year of `now`."""
+    year = fiscal_year_label(local_day(now, policy.timezone), policy.fy_start_month)
+    plan = NumberPlan(prefix, year)
+    plan.number(1)  # a head that can never fit is refused before anything is stored
+    return plan
 
 
 def next_number(series: NumberSeries, prefix: str, now: datetime, policy: InvoicePolicy) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from attrs import frozen
 
@@ -17,6 +17,9 @@ from social_scale_core.invoicing.model import (
     InvoiceStatus,
 )
 from social_scale_core.ports.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from social_scale_core.invoicing.numbering import NumberPlan
 
 
 @frozen
@@ -40,6 +43,18 @@ class InvoiceRepository(Protocol):
 
     def add(self, invoice: Invoice) -> None:
         """Store a new invoice; raise Conflict if its order already has one."""
+        ...
+
+    def add_numbered(self, invoice: Invoice, plan: NumberPlan, issued: HistoryEntry) -> str:
+        """Store a new invoice with the next number of `plan`'s series, its lines and the
+        history entry `issued` (whose note becomes the number); return the number.
+
+        The number is taken last, as NumberSeries.next takes it (its row stays locked
+        until the transaction ends; a rollback gives it back), so the lock is held for as
+        little as the store allows (PostgreSQL: one statement writes it all). Raise
+        Conflict if the order already has an invoice, and if the series has run past
+        `plan.max_sequence`.
+        """
         ...
 
     def get(self, invoice_id: str) -> Invoice | None: ...

@@ -23,6 +23,10 @@ log = logging.getLogger("social_scale.simulator")
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True  # a held or slow answer never blocks shutdown
     allow_reuse_address = True
+    # socketserver's default backlog is 5: a burst of more concurrent connects (every
+    # request is a new HTTP/1.0 connection) overflowed it, and Linux then drops or resets
+    # the handshake, so a client waited a retransmission or read ECONNRESET.
+    request_queue_size = 128
 
 
 class _Handler(WSGIRequestHandler):
