@@ -27,7 +27,14 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
-from benchmarks import console_pages, flat, placement_scenario, scenarios, sync_scenario
+from benchmarks import (
+    conditional,
+    console_pages,
+    flat,
+    placement_scenario,
+    scenarios,
+    sync_scenario,
+)
 from benchmarks.explain import explain_all
 from benchmarks.measure import ROOT, Proc, cli, free_port
 from benchmarks.report import write_report
@@ -186,6 +193,7 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
 
     return {
         "read": read,
+        "etag": lambda: [conditional.revalidated(env, hello_url, ns.seconds)],
         "analytics": lambda: list(scenarios.analytics(env, samples=30)),
         "pdf": lambda: [scenarios.invoice_pdf(env, samples=30)],
         "console": lambda: list(console_pages.run(env, ADMIN, samples=10)),
@@ -199,7 +207,7 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
     }
 
 
-PARTS = ("read", "analytics", "pdf", "console", "sync", "placement", "memory")
+PARTS = ("read", "etag", "analytics", "pdf", "console", "sync", "placement", "memory")
 
 
 def run_all(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from social_scale_adapters.db import auth_tables as _auth_tables  # noqa: F401
 from social_scale_adapters.db import catalog_tables as _catalog_tables  # noqa: F401
 from social_scale_adapters.db import companies as _companies  # noqa: F401
+from social_scale_adapters.db import data_versions as _data_versions  # noqa: F401
 from social_scale_adapters.db import delivery_tables as _delivery_tables  # noqa: F401
 from social_scale_adapters.db import heartbeats as _heartbeats  # noqa: F401
 from social_scale_adapters.db import integration_logs as _integration_logs  # noqa: F401
