@@ -27,7 +27,14 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
-from benchmarks import console_pages, flat, placement_scenario, scenarios, sync_scenario
+from benchmarks import (
+    conditional,
+    console_pages,
+    flat,
+    placement_scenario,
+    scenarios,
+    sync_scenario,
+)
 from benchmarks.explain import explain_all
 from benchmarks.measure import ROOT, Proc, cli, free_port
 from benchmarks.report import write_report
@@ -186,6 +193,7 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
 
     return {
         "read": read,
+        "etag": lambda: [conditional.revalidated(env, hello_url, ns.seconds)],
         "analytics": lambda: list(scenarios.analytics(env, samples=30)),
         "pdf": lambda: [scenarios.invoice_pdf(env, samples=30)],
         "console": lambda: list(console_pages.run(env, ADMIN, samples=10)),
@@ -195,11 +203,11 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
                                                            clients=20, per_client=20)],
         "memory": lambda: [scenarios.memory(
             env, made[0], 50_000, ns.seconds,
-            (console_pages.cookie_header(env, ADMIN), console_pages.soak_paths(env)))],
+            (console_pages.cookie_source(env, ADMIN), console_pages.soak_paths(env)))],
     }
 
 
-PARTS = ("read", "analytics", "pdf", "console", "sync", "placement", "memory")
+PARTS = ("read", "etag", "analytics", "pdf", "console", "sync", "placement", "memory")
 
 
 def run_all(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,

@@ -11,6 +11,7 @@ from social_scale_core.auth.sessions import authenticate
 from social_scale_http import console_wiring, logs, problems, routes
 from social_scale_http.api import Api
 from social_scale_http.client_address import ClientAddress, parse_networks
+from social_scale_http.conditional import ConditionalGet
 from social_scale_http.container import Container
 from social_scale_http.invoice_policy import invoice_warnings
 from social_scale_http.metrics import HttpMetrics
@@ -47,6 +48,9 @@ def create_app(container: Container | None = None) -> SocialScaleApp:
     routes.register(api, container)
     auth_ports = container.auth()
     app.add_middleware(BearerAuth(api, lambda token: authenticate(auth_ports, token)))
+    clock = container.clock()
+    app.add_middleware(ConditionalGet(container.data_versions(), lambda: clock.now().date(),
+                                      routes.API_VERSION))
     console_wiring.mount(app, container)
     app.api = api
     for warning in invoice_warnings(settings):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dependency_injector import containers, providers
+from social_scale_adapters.db.data_versions import SqlDataVersions
 from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_adapters.tasks import ThreadTasks
@@ -54,6 +55,8 @@ class Container(containers.DeclarativeContainer):
     )
     sessions = providers.Singleton(make_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, sessions)
+    # The version counters conditional GETs are tagged with (issue 17 item 3).
+    data_versions = providers.Singleton(SqlDataVersions, engine)
     invoice_policy = providers.Singleton(build_invoice_policy, settings)
     invoice_renderer = providers.Singleton(
         build_invoice_renderer, settings, zone=invoice_policy.provided.timezone)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
 from social_scale_http.api import Api, Operation, Route
+from social_scale_http.conditional import scope_for
 from social_scale_http.schemas import Problem
 
 REF = "#/components/schemas/{model}"
@@ -15,6 +16,16 @@ _TITLES = {400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: 
            409: "Conflict", 413: "Body too large", 415: "Unsupported media type",
            422: "Invalid input", 429: "Too many requests",
            502: "Provider error", 503: "Provider unavailable", 504: "Provider timeout"}
+
+ETAG = {"description": "Weak tag of the answer: changes with every committed write to the "
+        "data it shows, on every instance (send it back as If-None-Match)",
+        "schema": {"type": "string", "example": 'W/"3f2a9c0e5b7d41e6a8c2f0d9e1b4a7c3"'}}
+IF_NONE_MATCH = {
+    "name": "If-None-Match", "in": "header", "required": False,
+    "description": "ETags from earlier answers (RFC 9110: a list, W/ or not, or *): 304 "
+                   "when one is current; a malformed value is ignored",
+    "schema": {"type": "string"},
+}
 
 
 class _Schemas:
@@ -80,11 +91,21 @@ def _operation(route: Route, schemas: _Schemas) -> dict[str, Any]:
     if op.idempotent_key:
         params.append({"name": "Idempotency-Key", "in": "header", "required": False,
                        "schema": {"type": "string", "maxLength": 255}})
+    conditional = route.method == "GET" and not op.public and scope_for(route.path) is not None
+    if conditional:
+        params.append(IF_NONE_MATCH)
     if params:
         out["parameters"] = params
     if op.body is not None:
         out["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": schemas.ref(op.body, "validation")}}}
+    out["responses"] = _responses(op, schemas, conditional)
+    if not op.public:
+        out["security"] = [{"bearerAuth": []}]
+    return out
+
+
+def _responses(op: Operation, schemas: _Schemas, conditional: bool) -> dict[str, Any]:
     responses: dict[str, Any] = {str(op.status): _success(op, schemas)}
     codes = set(op.errors) | {400, 413} | ({422} if op.body or op.query else set())
     if op.body is not None:
@@ -97,10 +118,11 @@ def _operation(route: Route, schemas: _Schemas) -> dict[str, Any]:
     # gunicorn refuses an over-long request line itself, with its own HTML page.
     responses["414"] = {"description": "URI too long (refused before the app sees it)",
                         "content": {"text/html": {"schema": {"type": "string"}}}}
-    out["responses"] = responses
-    if not op.public:
-        out["security"] = [{"bearerAuth": []}]
-    return out
+    if conditional:
+        responses[str(op.status)]["headers"] = {"ETag": ETAG}
+        responses["304"] = {"description": "Not modified: the If-None-Match tag is current "
+                            "(no body)", "headers": {"ETag": ETAG}}
+    return responses
 
 
 def build_openapi(api: Api, *, title: str, version: str) -> dict[str, Any]:

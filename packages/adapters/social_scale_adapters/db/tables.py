@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from social_scale_adapters.db import companies as _companies  # noqa: F401
+from social_scale_adapters.db import data_versions as _data_versions  # noqa: F401
 from social_scale_adapters.db import heartbeats as _heartbeats  # noqa: F401
 from social_scale_adapters.db.analytics import rollup_tables as _rollup_tables  # noqa: F401
 from social_scale_adapters.db.auth import auth_tables as _auth_tables  # noqa: F401
