@@ -4,6 +4,7 @@ data, signed in through the console's own form like a browser."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -60,7 +61,14 @@ def soak_paths(env: Env) -> list[str]:
             f"/invoices/{env.invoices[0]}", "/logs", "/services", "/companies"]
 
 
-def cookie_header(env: Env, admin: dict[str, str]) -> str:
-    """A signed-in session's Cookie header, for wrk."""
+def cookie_source(env: Env, admin: dict[str, str]) -> Callable[[], str]:
+    """A signed-in session's Cookie header for wrk, fresh at each call: the console signs
+    out CONSOLE_IDLE_TIMEOUT (30 min) after the cookie was issued, and wrk keeps
+    sending the one it was given."""
     client = signed_in(env, admin)
-    return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+    def fresh() -> str:
+        client.get("/orders").raise_for_status()  # the answer renews the session cookie
+        return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+    return fresh

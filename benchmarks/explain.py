@@ -14,7 +14,7 @@ from social_scale_core.analytics.model import OrderScope, Period
 from social_scale_core.invoicing.model import InvoiceStatus
 from social_scale_core.invoicing.ports import InvoiceFilter
 from social_scale_core.orders.ports import OrderCursor, OrderQuery
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 from sqlalchemy import event
 
 Work = Callable[[SqlUnitOfWork], Any]

@@ -203,7 +203,7 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
                                                            clients=20, per_client=20)],
         "memory": lambda: [scenarios.memory(
             env, made[0], 50_000, ns.seconds,
-            (console_pages.cookie_header(env, ADMIN), console_pages.soak_paths(env)))],
+            (console_pages.cookie_source(env, ADMIN), console_pages.soak_paths(env)))],
     }
 
 

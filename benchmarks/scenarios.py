@@ -7,6 +7,7 @@ import random
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -104,10 +105,10 @@ def _service(env: Env) -> int:
 
 
 def memory(env: Env, done: int, goal: int, seconds: int,
-           console: tuple[str, list[str]] | None = None) -> Result:
+           console: tuple[Callable[[], str], list[str]] | None = None) -> Result:
     """RSS of each gunicorn worker as requests accumulate to `goal`: rounds of wrk on the
-    API, each followed by one on the console's pages when `console` gives a signed-in
-    Cookie header and the paths to cycle through."""
+    API, each followed by one on the console's pages when `console` gives a source of
+    signed-in Cookie headers and the paths to cycle through."""
     pids = env.app.children()
     company = env.companies[0]
     url = f"{env.base}/api/v1/orders?limit=50&companyId={company}"
@@ -120,7 +121,7 @@ def memory(env: Env, done: int, goal: int, seconds: int,
             done += made
             if console and script:
                 _, made, _ = wrk(env.base + console[1][0], max(1, seconds // 2),
-                                 headers={"Cookie": console[0]}, script=script)
+                                 headers={"Cookie": console[0]()}, script=script)
                 done, pages = done + made, pages + made
             readings.append((done, [rss_mb(p) for p in pids]))
     last, before = max(readings[-1][1]), max(readings[-2][1])

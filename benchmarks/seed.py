@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
+from social_scale_adapters.db.analytics.rollup import rebuild
 from social_scale_adapters.db.engine import make_engine
 from social_scale_adapters.db.migrate import upgrade
-from social_scale_adapters.db.rollup import rebuild
 from social_scale_adapters.fampage.catalog import raw_catalog
-from social_scale_core.networks import network_of
+from social_scale_core.panel.networks import network_of
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session

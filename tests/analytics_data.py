@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from hypothesis import strategies as st
 from social_scale_adapters.db.companies import companies
-from social_scale_adapters.db.invoice_tables import invoices
-from social_scale_adapters.db.order_table import orders
+from social_scale_adapters.db.invoices.invoice_tables import invoices
+from social_scale_adapters.db.orders.order_table import orders
 from social_scale_core.money import round_cents
 from sqlalchemy import Engine, delete, insert
 

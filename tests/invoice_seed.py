@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from social_scale_adapters.db.companies import companies
-from social_scale_adapters.db.order_table import orders
+from social_scale_adapters.db.orders.order_table import orders
 from sqlalchemy import Connection, insert
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from attrs import evolve
-from social_scale_core.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.clock import FrozenClock
 from social_scale_core.companies import service as companies
 from social_scale_core.companies.model import Company, CompanyDetails
@@ -26,9 +25,10 @@ from social_scale_core.invoicing import BillingParty, Invoice, InvoicePolicy
 from social_scale_core.orders.deps import OrderPorts
 from social_scale_core.orders.links import NETWORK_HOSTS
 from social_scale_core.orders.model import Order, OrderParams
-from social_scale_core.orders.placement import OrderDraft
+from social_scale_core.orders.placement_rules import OrderDraft
 from social_scale_core.orders.ports import OrderQuery
-from social_scale_core.provider import Service
+from social_scale_core.panel.catalog import CatalogPorts, StoredCatalog
+from social_scale_core.panel.provider import Service
 
 from tests.fakes.provider import InMemoryProvider
 

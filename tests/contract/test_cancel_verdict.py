@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from social_scale_core.orders import tracking
-from social_scale_core.orders.placing import place_order
-from social_scale_core.provider import OrderStatus
+from social_scale_core.orders.place_order import place_order
+from social_scale_core.panel.provider import OrderStatus
 from social_scale_core.sync.worker import SyncDeps, sync_pass
 
 from tests.order_world import OrderWorld

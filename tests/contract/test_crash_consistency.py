@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from social_scale_core.orders import tracking
-from social_scale_core.orders.placing import place_order
-from social_scale_core.provider import OrderStatus
+from social_scale_core.orders.place_order import place_order
+from social_scale_core.panel.provider import OrderStatus
 
 from tests.order_world import OrderWorld
 

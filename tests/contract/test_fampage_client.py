@@ -20,7 +20,7 @@ from social_scale_core.errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
-from social_scale_core.provider import AddRequest, ProviderCall
+from social_scale_core.panel.provider import AddRequest, ProviderCall
 
 from tests.contract.provider_harness import FAST, START
 

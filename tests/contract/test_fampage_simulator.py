@@ -13,7 +13,7 @@ from social_scale_adapters.fampage.catalog import catalog_services, raw_catalog
 from social_scale_adapters.fampage.simulator import Simulator, create_simulator
 from social_scale_core.clock import FrozenClock
 from social_scale_core.money import order_cost
-from social_scale_core.provider import AddRequest, OrderStatus, PanelOrder
+from social_scale_core.panel.provider import AddRequest, OrderStatus, PanelOrder
 
 from tests.contract.provider_harness import START
 

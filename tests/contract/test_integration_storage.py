@@ -5,18 +5,19 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from social_scale_adapters.db.integration_logs import integration_logs
+from social_scale_adapters.db.panel.integration_logs import integration_logs
 from social_scale_core.clock import FrozenClock
-from social_scale_core.integration_log import (
+from social_scale_core.panel.integration_log import (
     IntegrationLogEntry,
     IntegrationLogRecorder,
     LogQuery,
     list_logs,
     purge_logs,
 )
-from social_scale_core.provider import ProviderCall
-from social_scale_core.provider_context import provider_call_context
-from social_scale_core.provider_record import FAMPAGE, ProviderConfig, ensure_provider
+from social_scale_core.panel.provider import ProviderCall
+from social_scale_core.panel.provider_context import provider_call_context
+from social_scale_core.panel.provider_record import ensure_provider
+from social_scale_core.panel.records import FAMPAGE, ProviderConfig
 from sqlalchemy import Engine, select
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)

@@ -12,7 +12,7 @@ import pytest
 from social_scale_core.invoicing import InvoiceFilter
 from social_scale_core.orders.mass import MassPorts, get_batch, place_mass_order
 from social_scale_core.orders.mass_model import BatchStatus, LineInput, LineStatus, MassRequest
-from social_scale_core.provider import AddRequest
+from social_scale_core.panel.provider import AddRequest
 
 from tests.fakes.provider import InMemoryProvider
 from tests.order_world import OrderWorld

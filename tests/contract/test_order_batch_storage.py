@@ -14,7 +14,7 @@ from social_scale_core.companies import service as companies
 from social_scale_core.companies.model import CompanyDetails
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.errors import DuplicateOrder
-from social_scale_core.provider import OrderStatus as S
+from social_scale_core.panel.provider import OrderStatus as S
 
 from tests.unit.order_builders import T0, make_order
 

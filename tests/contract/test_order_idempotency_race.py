@@ -7,8 +7,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from social_scale_core.orders.placing import place_order
-from social_scale_core.provider import AddRequest
+from social_scale_core.orders.place_order import place_order
+from social_scale_core.panel.provider import AddRequest
 
 from tests.fakes.provider import InMemoryProvider
 from tests.order_world import OrderWorld

@@ -15,7 +15,7 @@ from social_scale_core.companies.model import CompanyDetails
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.orders.model import Order
 from social_scale_core.orders.ports import SORT_ATTRIBUTES, OrderCursor, OrderQuery
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 
 from tests.unit.order_builders import T0, make_order
 

@@ -17,7 +17,7 @@ from social_scale_core.errors import DuplicateOrder
 from social_scale_core.invoicing import BillingParty, InvoiceRequest, issue_invoice
 from social_scale_core.orders.model import OrderParams, ServiceInfo
 from social_scale_core.orders.ports import OrderQuery
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 
 from tests.order_world import POLICY
 from tests.unit.order_builders import T0, make_order
@@ -162,8 +162,8 @@ def test_list_totals_from_the_rollup_equal_a_count(  # type: ignore[no-untyped-d
         uow_factory, engine, company_id: str) -> None:
     """Unfiltered, per-status and per-service totals come from the analytics rollup
     (no count(*) over every order): they follow inserts and status changes, folded or not."""
-    from social_scale_adapters.db.order_table import orders as table
-    from social_scale_adapters.db.rollup import fold
+    from social_scale_adapters.db.analytics.rollup import fold
+    from social_scale_adapters.db.orders.order_table import orders as table
     from sqlalchemy import func, select
 
     def check() -> None:

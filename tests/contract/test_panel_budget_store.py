@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from social_scale_adapters.db.engine import make_engine
-from social_scale_adapters.db.panel_budget import SqlBudgetStore
+from social_scale_adapters.db.panel.panel_budget import SqlBudgetStore
 from social_scale_core.errors import ProviderUnavailable
 from social_scale_core.panel_budget import BudgetRule, BudgetStore, Priority
 from social_scale_core.panel_budget.model import decide

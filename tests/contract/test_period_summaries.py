@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from social_scale_adapters.db.analytics_summary import consecutive
+from social_scale_adapters.db.analytics.analytics_summary import consecutive
 from social_scale_adapters.db.engine import make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_core.analytics.model import OrderScope, Period

@@ -10,14 +10,14 @@ import pytest
 from social_scale_adapters.fampage import rules
 from social_scale_core.errors import ProviderRejected
 from social_scale_core.money import order_cost
-from social_scale_core.ports.provider import Provider
-from social_scale_core.provider import (
+from social_scale_core.panel.provider import (
     AddRequest,
     OrderStatus,
     PanelOrder,
     PanelOrderError,
     Service,
 )
+from social_scale_core.ports.provider import Provider
 
 from tests.contract.provider_harness import HARNESSES, Harness, live_enabled
 

@@ -7,9 +7,9 @@ import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from social_scale_adapters.db import rollup_folder
-from social_scale_adapters.db.rollup_folder import RollupFolder
-from social_scale_adapters.db.rollup_tables import analytics_deltas, analytics_rollup
+from social_scale_adapters.db.analytics import rollup_folder
+from social_scale_adapters.db.analytics.rollup_folder import RollupFolder
+from social_scale_adapters.db.analytics.rollup_tables import analytics_deltas, analytics_rollup
 from sqlalchemy import Engine, func, select, text
 
 from tests.analytics_data import Data, dataset, store, wipe

@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from social_scale_adapters.db.engine import make_engine, make_session_factory
-from social_scale_adapters.db.invoice_tables import invoice_history
+from social_scale_adapters.db.invoices.invoice_tables import invoice_history
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_core.orders import tracking
-from social_scale_core.orders.placing import place_order
-from social_scale_core.provider import OrderStatus
+from social_scale_core.orders.place_order import place_order
+from social_scale_core.panel.provider import OrderStatus
 from social_scale_core.sync.worker import SyncDeps, SyncSettings, sync_pass
 from sqlalchemy import Engine, func, select
 

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from attrs import evolve
-from social_scale_core.catalog import (
+from social_scale_core.clock import FrozenClock
+from social_scale_core.errors import ProviderTimeout, ProviderUnavailable
+from social_scale_core.panel.catalog import (
     CatalogPorts,
     ChangeKind,
     ChangeQuery,
@@ -23,9 +25,7 @@ from social_scale_core.catalog import (
     significant_changes,
     try_refresh,
 )
-from social_scale_core.clock import FrozenClock
-from social_scale_core.errors import ProviderTimeout, ProviderUnavailable
-from social_scale_core.provider import Service
+from social_scale_core.panel.provider import Service
 
 from tests.fakes.provider import InMemoryProvider
 

@@ -12,7 +12,7 @@ import pytest
 from attrs import evolve
 from social_scale_adapters.db.engine import make_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
-from social_scale_core.orders.placing import place_order
+from social_scale_core.orders.place_order import place_order
 from social_scale_core.sync.worker import SyncDeps, SyncSettings, sync_pass
 from sqlalchemy import Engine
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from social_scale_adapters.fampage.client import FampageClient
 from social_scale_core.errors import ProviderOutcomeUnknown
-from social_scale_core.provider import AddRequest
+from social_scale_core.panel.provider import AddRequest
 
 from tests.e2e.panel import wait_for_panel
 

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from social_scale_core.provider import PanelOrder, PanelOrderError
+from social_scale_core.panel.provider import PanelOrder, PanelOrderError
 
 
 class OverlapProbe:

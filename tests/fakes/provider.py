@@ -28,7 +28,7 @@ from social_scale_adapters.fampage import rules
 from social_scale_adapters.fampage.catalog import catalog_services
 from social_scale_core.errors import ProviderError, ProviderRejected
 from social_scale_core.orders.model import refill_is_final
-from social_scale_core.provider import (
+from social_scale_core.panel.provider import (
     AddRequest,
     Balance,
     CancelResult,

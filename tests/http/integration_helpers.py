@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from falcon import testing
-from social_scale_adapters.db.integration_logs import integration_logs
-from social_scale_core.networks import network_of
+from social_scale_adapters.db.panel.integration_logs import integration_logs
+from social_scale_core.panel.networks import network_of
 from social_scale_http.container import Container
 from sqlalchemy import select
 

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from dependency_injector import providers
 from falcon import testing
-from social_scale_adapters.db.integration_logs import integration_logs
-from social_scale_adapters.db.order_table import orders
+from social_scale_adapters.db.orders.order_table import orders
+from social_scale_adapters.db.panel.integration_logs import integration_logs
 from social_scale_core.alerts.conditions import balance_condition
 from social_scale_core.alerts.model import AlertThresholds
 from social_scale_core.clock import FrozenClock
-from social_scale_core.provider import Balance
+from social_scale_core.panel.provider import Balance
 from social_scale_http.app import create_app
 from social_scale_http.container import Container
 from social_scale_http.sync_wiring import check_alerts, deliver_outbox
@@ -244,7 +244,7 @@ def test_low_balance_by_days_of_spend_at_the_last_weeks_rate() -> None:
 
 def test_a_significant_price_rise_in_the_catalog_change_log_alerts_for_a_day(
         make_container: Callable[..., Container], db_url: str) -> None:
-    from social_scale_adapters.db.catalog_tables import catalog_changes
+    from social_scale_adapters.db.panel.catalog_tables import catalog_changes
 
     ops = Ops(make_container, db_url)
     with ops.container.engine().begin() as conn:

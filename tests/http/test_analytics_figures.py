@@ -48,7 +48,7 @@ def by_key(groups: list[dict[str, Any]]) -> dict[str, Expected]:
 
 
 # Whole months, whole days and partial days at either end (the stats read each its own
-# way: `db/rollup_periods.py`), and open ends.
+# way: `db/analytics/rollup_periods.py`), and open ends.
 _moment = st.integers(0, 150 * 24).map(lambda h: BASE + timedelta(hours=h))
 periods = st.one_of(
     st.just((None, None)),

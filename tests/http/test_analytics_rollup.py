@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from social_scale_adapters.db.invoice_tables import invoices
-from social_scale_adapters.db.order_table import orders
-from social_scale_adapters.db.rollup import fold, rebuild
-from social_scale_adapters.db.rollup_tables import analytics_deltas
+from social_scale_adapters.db.analytics.rollup import fold, rebuild
+from social_scale_adapters.db.analytics.rollup_tables import analytics_deltas
+from social_scale_adapters.db.invoices.invoice_tables import invoices
+from social_scale_adapters.db.orders.order_table import orders
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -105,7 +105,7 @@ def test_analytics_rebuild_command_restores_a_damaged_rollup(
     engine: Engine, db_url: str, admin_get: Callable[[str], Any],
     monkeypatch: pytest.MonkeyPatch, data: Data,
 ) -> None:
-    from social_scale_adapters.db.rollup_tables import analytics_rollup
+    from social_scale_adapters.db.analytics.rollup_tables import analytics_rollup
     from social_scale_http import cli
 
     wipe(engine)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from social_scale_adapters.db.invoice_tables import invoices
+from social_scale_adapters.db.invoices.invoice_tables import invoices
 from social_scale_core.invoicing.ports import InvoiceFilter
 from social_scale_web import paging
 from social_scale_web.pages import dashboard

@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from social_scale_core.orders.placement import OrderDraft
+from social_scale_core.orders.placement_rules import OrderDraft
 from social_scale_core.orders.preview import preview_order
 from social_scale_web.formatting import money
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from dependency_injector import providers
 from social_scale_core.clock import FrozenClock
-from social_scale_core.provider_record import FAMPAGE
+from social_scale_core.panel.records import FAMPAGE
 from social_scale_http.container import Container
 from social_scale_http.provider_wiring import SANDBOX_BASE_URL
 from social_scale_http.settings import Settings

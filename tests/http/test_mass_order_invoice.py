@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from social_scale_adapters.db.rollup import rebuild
+from social_scale_adapters.db.analytics.rollup import rebuild
 from social_scale_adapters.fampage.simulator import parse_fault
 from social_scale_http.container import Container
 from sqlalchemy.orm import Session

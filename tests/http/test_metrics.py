@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from falcon import testing
-from social_scale_adapters.db.order_table import orders
+from social_scale_adapters.db.orders.order_table import orders
 from social_scale_http.app import create_app
 from social_scale_http.container import Container
 from sqlalchemy import update

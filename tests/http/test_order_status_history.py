@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 from social_scale_http.container import Container
 
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD

@@ -74,7 +74,7 @@ def test_a_budget_that_cannot_be_read_fails_the_order_as_not_sent(
 
 def test_the_bucket_is_named_by_a_digest_never_the_key(
         make_container: Callable[..., Container]) -> None:
-    from social_scale_adapters.db.panel_budget import panel_call_budget
+    from social_scale_adapters.db.panel.panel_budget import panel_call_budget
     from social_scale_http.provider_wiring import SANDBOX_API_KEY
 
     sandbox = Sandbox(make_container(panel_calls_per_minute=100))

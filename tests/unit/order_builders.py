@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from social_scale_core.orders.model import Order, OrderParams, ServiceInfo, Source
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

@@ -9,9 +9,9 @@ import pytest
 from attrs import evolve
 from hypothesis import given
 from hypothesis import strategies as st
-from social_scale_core.catalog import CatalogEntry, ChangeKind, group_by_network
-from social_scale_core.catalog.diff import catalog_changes, rate_percent
-from social_scale_core.provider import Service
+from social_scale_core.panel.catalog import CatalogEntry, ChangeKind, group_by_network
+from social_scale_core.panel.catalog.diff import catalog_changes, rate_percent
+from social_scale_core.panel.provider import Service
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TEN = Decimal(10)

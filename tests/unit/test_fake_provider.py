@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from social_scale_core.errors import ProviderOutcomeUnknown, ProviderTimeout
-from social_scale_core.provider import AddRequest, OrderStatus
+from social_scale_core.panel.provider import AddRequest, OrderStatus
 
 from tests.fakes.provider import InMemoryProvider
 

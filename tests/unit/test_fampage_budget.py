@@ -7,8 +7,8 @@ import pytest
 from social_scale_adapters.fampage.simulator import IN_PROCESS_URL, create_simulator, parse_fault
 from social_scale_adapters.fampage.simulator.rate_limit import RateLimiter
 from social_scale_core.errors import PanelBusy, ProviderUnavailable
+from social_scale_core.panel.provider import AddRequest
 from social_scale_core.panel_budget import BudgetRule, CallBudget, Priority
-from social_scale_core.provider import AddRequest
 
 from tests.fakes.panel_budget import MemoryBudgetStore
 from tests.unit.test_panel_budget import FakeTime

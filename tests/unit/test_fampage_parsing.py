@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from social_scale_adapters.fampage import parsing
 from social_scale_core.errors import ProviderBadResponse, ProviderError, ProviderRejected
-from social_scale_core.provider import OrderStatus, PanelOrder, PanelOrderError
+from social_scale_core.panel.provider import OrderStatus, PanelOrder, PanelOrderError
 
 ints = st.integers(min_value=-10**9, max_value=10**12)
 moneys = st.decimals(min_value=0, max_value=10**7, places=5, allow_nan=False)

@@ -7,7 +7,7 @@ from collections import Counter
 from importlib import resources
 
 import pytest
-from social_scale_core.networks import OTHER, clean, network_of
+from social_scale_core.panel.networks import OTHER, clean, network_of
 
 
 def _catalog() -> list[dict[str, object]]:

@@ -18,9 +18,9 @@ from social_scale_core.orders.links import (
     target_key,
 )
 from social_scale_core.orders.model import OrderParams, can_move
-from social_scale_core.orders.placement import OrderDraft, check_draft
+from social_scale_core.orders.placement_rules import OrderDraft, check_draft
 from social_scale_core.orders.rejections import add_rejected, classify
-from social_scale_core.provider import FINAL_STATUSES, OrderStatus, PanelOrder, Service
+from social_scale_core.panel.provider import FINAL_STATUSES, OrderStatus, PanelOrder, Service
 
 from tests.unit.order_builders import make_order
 

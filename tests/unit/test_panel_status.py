@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from social_scale_core.provider import OrderStatus, status_from_panel
+from social_scale_core.panel.provider import OrderStatus, status_from_panel
 
 
 @pytest.mark.parametrize(

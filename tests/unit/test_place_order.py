@@ -18,9 +18,9 @@ from social_scale_core.errors import (
     ProviderUnavailable,
     ValidationFailed,
 )
-from social_scale_core.orders.placement import check_draft
-from social_scale_core.orders.placing import new_order, place_order
-from social_scale_core.provider import OrderStatus
+from social_scale_core.orders.place_order import new_order, place_order
+from social_scale_core.orders.placement_rules import check_draft
+from social_scale_core.panel.provider import OrderStatus
 
 from tests.fakes.provider import InMemoryProvider
 from tests.order_world import OrderWorld

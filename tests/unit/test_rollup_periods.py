@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-from social_scale_adapters.db.rollup_periods import DAY, TICK, Plan, plan
+from social_scale_adapters.db.analytics.rollup_periods import DAY, TICK, Plan, plan
 from social_scale_core.analytics.model import Period
 
 START = datetime(2025, 11, 1, tzinfo=UTC)

@@ -9,7 +9,7 @@ from pathlib import Path
 from social_scale_adapters.fampage.simulator import create_simulator
 from social_scale_adapters.fampage.simulator.persistence import StateFile
 from social_scale_core.clock import FrozenClock
-from social_scale_core.provider import AddRequest, OrderStatus
+from social_scale_core.panel.provider import AddRequest, OrderStatus
 
 
 def test_orders_balance_and_refills_come_back_after_a_restart(tmp_path: Path) -> None:

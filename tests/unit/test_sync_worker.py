@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from social_scale_core.errors import ProviderUnavailable
 from social_scale_core.orders import tracking
-from social_scale_core.orders.placing import place_order
-from social_scale_core.provider import OrderStatus
+from social_scale_core.orders.place_order import place_order
+from social_scale_core.panel.provider import OrderStatus
 from social_scale_core.sync.worker import SyncDeps, SyncSettings, SyncWorker, sync_pass
 
 from tests.fakes.overlap import OverlapProbe

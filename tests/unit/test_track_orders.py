@@ -22,9 +22,9 @@ from social_scale_core.invoicing import InvoiceStatus
 from social_scale_core.orders import admin, tracking
 from social_scale_core.orders.admin import StatsChange
 from social_scale_core.orders.model import Order
-from social_scale_core.orders.placing import place_order
+from social_scale_core.orders.place_order import place_order
 from social_scale_core.orders.ports import OrderQuery
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 
 from tests.order_world import OrderWorld
 

@@ -9,10 +9,10 @@ from email.utils import parseaddr
 
 from social_scale_adapters.alerts.apprise_notifier import AppriseNotifier, check_urls
 from social_scale_core.alerts.model import AlertThresholds, PriceChange
-from social_scale_core.catalog.lookup import significant_changes
-from social_scale_core.catalog.model import ChangeKind
-from social_scale_core.catalog.refresh import CatalogPorts
 from social_scale_core.money import to_decimal
+from social_scale_core.panel.catalog.lookup import significant_changes
+from social_scale_core.panel.catalog.model import ChangeKind
+from social_scale_core.panel.catalog.refresh import CatalogPorts
 
 from social_scale_http.settings import ConfigError, Settings
 

@@ -9,13 +9,13 @@ from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_adapters.tasks import ThreadTasks
 from social_scale_core.alerts.raising import AlertPorts
 from social_scale_core.auth.sessions import AuthPorts
-from social_scale_core.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.clock import SystemClock
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.delivery.deps import DeliveryPorts
 from social_scale_core.orders.deps import OrderPorts
 from social_scale_core.orders.mass import MassPorts
-from social_scale_core.provider_record import ensure_provider
+from social_scale_core.panel.catalog import CatalogPorts, StoredCatalog
+from social_scale_core.panel.provider_record import ensure_provider
 from social_scale_core.rate_limit import RateRule
 
 from social_scale_http.alert_wiring import (

@@ -31,7 +31,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         # Built in each worker after the fork: engines and pools are never shared.
-        from social_scale_adapters.db.rollup_folder import RollupFolder
+        from social_scale_adapters.db.analytics.rollup_folder import RollupFolder
 
         from social_scale_http.app import create_app
         from social_scale_http.background.runner import InProcessRunner, runs_in_serve

@@ -29,8 +29,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from social_scale_core.clock import Clock
 from social_scale_core.errors import InvalidToken
+from social_scale_core.panel.provider import ProviderCall
 from social_scale_core.ports.provider import CallObserver
-from social_scale_core.provider import ProviderCall
 
 from social_scale_http.api import operation
 

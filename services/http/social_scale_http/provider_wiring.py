@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from social_scale_adapters.fampage.client import DEFAULT_TIMEOUTS, FampageClient
 from social_scale_adapters.fampage.parsing import DOCUMENTED_CURRENCY
 from social_scale_core.clock import Clock
-from social_scale_core.integration_log import IntegrationLogRecorder
+from social_scale_core.panel.integration_log import IntegrationLogRecorder
+from social_scale_core.panel.ports import IntegrationsUowFactory
+from social_scale_core.panel.records import ProviderConfig
 from social_scale_core.panel_budget import BudgetRule, CallBudget
-from social_scale_core.ports.integrations import IntegrationsUowFactory
 from social_scale_core.ports.provider import CallObserver
-from social_scale_core.provider_record import ProviderConfig
 from sqlalchemy import Engine
 
 from social_scale_http.settings import Settings
@@ -54,7 +54,7 @@ def build_budget(settings: Settings, engine: Engine) -> CallBudget | None:
     key, so the key itself never reaches the table."""
     if settings.panel_calls_per_minute == 0:
         return None
-    from social_scale_adapters.db.panel_budget import SqlBudgetStore
+    from social_scale_adapters.db.panel.panel_budget import SqlBudgetStore
 
     digest = hashlib.sha256(f"panel-call-budget\n{api_key(settings)}".encode()).hexdigest()
     return CallBudget(SqlBudgetStore(engine), digest[:40],

@@ -10,7 +10,11 @@ from typing import Any
 
 import structlog
 from dependency_injector import providers
-from social_scale_adapters.db.rollup_folder import RollupFolder, fold_pending, vacuum_deltas
+from social_scale_adapters.db.analytics.rollup_folder import (
+    RollupFolder,
+    fold_pending,
+    vacuum_deltas,
+)
 from social_scale_core.sync.worker import SyncWorker, needing_review
 
 from social_scale_http.background.round import build_round, round_steps, sync_deps, sync_settings

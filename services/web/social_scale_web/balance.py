@@ -7,9 +7,9 @@ import threading
 import time
 
 from social_scale_core.errors import ProviderError
-from social_scale_core.integrations import account_balance
+from social_scale_core.panel.integrations import account_balance
+from social_scale_core.panel.provider import Balance
 from social_scale_core.ports.provider import Provider
-from social_scale_core.provider import Balance
 
 
 class BalanceCache:

@@ -9,7 +9,6 @@ from typing import Any
 from attrs import frozen
 from social_scale_core.alerts.raising import AlertPorts
 from social_scale_core.auth.sessions import AuthPorts
-from social_scale_core.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.clock import Clock
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.delivery.deps import DeliveryPorts
@@ -17,6 +16,7 @@ from social_scale_core.invoicing.model import InvoicePolicy
 from social_scale_core.invoicing.ports import InvoiceRenderer
 from social_scale_core.orders.deps import OrderPorts
 from social_scale_core.orders.mass import MassPorts
+from social_scale_core.panel.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.ports.provider import Provider
 
 

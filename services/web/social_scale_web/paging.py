@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import falcon
 from attrs import evolve, frozen
 from social_scale_core.orders.ports import OrderCursor, OrderPage, SortValue
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 
 MAX_PAGE = 100_000
 COUNT_CAP = 10_000  # lists count their matches up to this many, then say "more than"

@@ -7,7 +7,7 @@ from datetime import datetime
 from attrs import frozen
 from sqlalchemy import Engine, select
 
-from social_scale_adapters.db.integration_logs import integration_logs
+from social_scale_adapters.db.panel.integration_logs import integration_logs
 
 
 @frozen

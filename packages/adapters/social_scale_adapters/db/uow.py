@@ -7,30 +7,30 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from social_scale_adapters.db.alerts import SqlAlertFacts, SqlAlertRepository
-from social_scale_adapters.db.analytics import SqlAnalyticsReader
-from social_scale_adapters.db.auth_tables import (
+from social_scale_adapters.db.analytics.analytics import SqlAnalyticsReader
+from social_scale_adapters.db.auth.auth_tables import (
     SqlRefreshTokenRepository,
     SqlResetTokenRepository,
     SqlUserRepository,
 )
-from social_scale_adapters.db.catalog import SqlCatalogStore
+from social_scale_adapters.db.auth.rate_limits import SqlRateLimitStore
 from social_scale_adapters.db.companies import SqlCompanyRepository
-from social_scale_adapters.db.integration_logs import SqlIntegrationLogRepository
-from social_scale_adapters.db.invoice_register import SqlInvoiceRegister
-from social_scale_adapters.db.invoice_sources import SqlInvoiceSources
-from social_scale_adapters.db.invoices import (
+from social_scale_adapters.db.delivery.alerts import SqlAlertFacts, SqlAlertRepository
+from social_scale_adapters.db.delivery.outbox import SqlOutbox
+from social_scale_adapters.db.invoices.invoice_register import SqlInvoiceRegister
+from social_scale_adapters.db.invoices.invoice_sources import SqlInvoiceSources
+from social_scale_adapters.db.invoices.invoices import (
     SqlCreditNoteRepository,
     SqlInvoiceHistory,
     SqlInvoiceRepository,
     SqlNumberSeries,
 )
-from social_scale_adapters.db.order_batches import SqlBatchRepository
-from social_scale_adapters.db.orders import SqlOrderRepository
-from social_scale_adapters.db.outbox import SqlOutbox
-from social_scale_adapters.db.providers import SqlProviderRepository
-from social_scale_adapters.db.rate_limits import SqlRateLimitStore
-from social_scale_adapters.db.sync_claims import SqlSyncClaims
+from social_scale_adapters.db.orders.order_batches import SqlBatchRepository
+from social_scale_adapters.db.orders.orders import SqlOrderRepository
+from social_scale_adapters.db.orders.sync_claims import SqlSyncClaims
+from social_scale_adapters.db.panel.catalog import SqlCatalogStore
+from social_scale_adapters.db.panel.integration_logs import SqlIntegrationLogRepository
+from social_scale_adapters.db.panel.providers import SqlProviderRepository
 
 
 class SqlUnitOfWork:

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from social_scale_core.provider import Service
+from social_scale_core.panel.provider import Service
 
 from social_scale_adapters.fampage.parsing import DOCUMENTED_CURRENCY, parse_services
 

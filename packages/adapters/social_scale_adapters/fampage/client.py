@@ -41,9 +41,7 @@ from social_scale_core.errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
-from social_scale_core.panel_budget import CallBudget
-from social_scale_core.ports.provider import CallObserver
-from social_scale_core.provider import (
+from social_scale_core.panel.provider import (
     AddRequest,
     Balance,
     CancelResult,
@@ -52,6 +50,8 @@ from social_scale_core.provider import (
     ProviderCall,
     Service,
 )
+from social_scale_core.panel_budget import CallBudget
+from social_scale_core.ports.provider import CallObserver
 
 from social_scale_adapters.fampage import parsing
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from social_scale_core.errors import ProviderBadResponse, ProviderRejected
 from social_scale_core.money import to_decimal
-from social_scale_core.networks import clean, network_of
-from social_scale_core.provider import (
+from social_scale_core.panel.networks import clean, network_of
+from social_scale_core.panel.provider import (
     Balance,
     CancelResult,
     PanelOrder,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from social_scale_core.alerts.model import AlertKind, AlertThresholds, Condition, PriceChange
 from social_scale_core.alerts.ports import AlertFacts
-from social_scale_core.provider import Balance
+from social_scale_core.panel.provider import Balance
 
 K = AlertKind
 # A check of one kind: the conditions that hold, or None when it could not tell (the

@@ -20,7 +20,7 @@ from social_scale_core.alerts.ports import AlertNotifier, AlertsUnitOfWork, Pric
 from social_scale_core.clock import Clock
 from social_scale_core.delivery.model import Delivery, DeliveryKind
 from social_scale_core.errors import NotFound, ProviderError
-from social_scale_core.provider import Balance
+from social_scale_core.panel.provider import Balance
 
 log = logging.getLogger("social_scale.alerts")
 

@@ -21,8 +21,8 @@ from social_scale_core.money import MONEY_MAX, order_cost
 from social_scale_core.orders.deps import OrderPorts, load
 from social_scale_core.orders.links import BadLink, check_link, normalise_link, target_key
 from social_scale_core.orders.model import Order, ServiceInfo, Source, StatusChange, new_order_id
-from social_scale_core.orders.placement import OrderDraft
-from social_scale_core.orders.placing import invoice_request
+from social_scale_core.orders.place_order import invoice_request
+from social_scale_core.orders.placement_rules import OrderDraft
 from social_scale_core.orders.ports import (
     OrderCursor,
     OrderPage,
@@ -32,7 +32,7 @@ from social_scale_core.orders.ports import (
 )
 from social_scale_core.orders.replay import replay
 from social_scale_core.orders.tracking import BILLED_AS_DELIVERED, settle_invoice
-from social_scale_core.provider import OrderStatus, Service
+from social_scale_core.panel.provider import OrderStatus, Service
 
 MANUAL_SCOPE = "manual"
 MONEY_PLACES = 8

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from social_scale_core.networks import OTHER
+from social_scale_core.panel.networks import OTHER
 
 LINK_MAX = 2000
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")

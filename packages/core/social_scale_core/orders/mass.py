@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from attrs import frozen
 
-from social_scale_core.catalog.model import CatalogEntry
 from social_scale_core.errors import (
     Conflict,
     FieldError,
@@ -45,9 +44,10 @@ from social_scale_core.orders.mass_model import (
     LineStatus,
     MassRequest,
 )
-from social_scale_core.orders.placement import OrderDraft
-from social_scale_core.orders.placing import checked_draft, place_order
+from social_scale_core.orders.place_order import checked_draft, place_order
+from social_scale_core.orders.placement_rules import OrderDraft
 from social_scale_core.orders.ports import OrdersUnitOfWork
+from social_scale_core.panel.catalog.model import CatalogEntry
 
 
 @frozen

@@ -13,7 +13,7 @@ from typing import Protocol
 from attrs import asdict, define, field, frozen
 
 from social_scale_core.errors import FieldError
-from social_scale_core.orders.placement import OrderDraft
+from social_scale_core.orders.placement_rules import OrderDraft
 from social_scale_core.ports.uow import UnitOfWork
 
 MAX_LINES = 500

@@ -10,7 +10,7 @@ from social_scale_core.invoicing.model import Invoice
 from social_scale_core.orders.deps import OrderPorts
 from social_scale_core.orders.mass_model import Batch, BatchLine, LineStatus
 from social_scale_core.orders.model import Order
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 
 
 @frozen

@@ -24,7 +24,7 @@ from enum import StrEnum
 from attrs import define, frozen
 
 from social_scale_core.errors import IllegalTransition
-from social_scale_core.provider import (
+from social_scale_core.panel.provider import (
     CANCEL_VERDICTS,
     FINAL_STATUSES,
     OrderStatus,

@@ -9,11 +9,11 @@ from typing import Protocol
 
 from attrs import frozen
 
-from social_scale_core.catalog.model import CatalogEntry
 from social_scale_core.companies.ports import CompanyRepository
 from social_scale_core.invoicing.ports import InvoicingUnitOfWork
 from social_scale_core.orders.model import Order, StatusChange
-from social_scale_core.provider import OrderStatus, Service
+from social_scale_core.panel.catalog.model import CatalogEntry
+from social_scale_core.panel.provider import OrderStatus, Service
 
 SORT_FIELDS = ("createdAt", "updatedAt", "completedAt", "cost", "charge", "quantity", "status")
 # The Order attribute each sort field orders by (a keyset cursor carries its value).

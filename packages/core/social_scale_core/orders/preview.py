@@ -9,8 +9,8 @@ from attrs import frozen
 from social_scale_core.analytics.model import margin_percent
 from social_scale_core.invoicing.pricing import apply_tax, priced
 from social_scale_core.orders.deps import OrderPorts, buyer_of
-from social_scale_core.orders.placement import OrderDraft
-from social_scale_core.orders.placing import checked_draft
+from social_scale_core.orders.place_order import checked_draft
+from social_scale_core.orders.placement_rules import OrderDraft
 
 
 @frozen

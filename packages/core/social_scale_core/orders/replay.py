@@ -15,7 +15,7 @@ from social_scale_core.invoicing import Invoice
 from social_scale_core.orders.deps import OrderPorts, load, settle_wait_polls
 from social_scale_core.orders.model import Order
 from social_scale_core.orders.rejections import add_rejected
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 
 
 @frozen

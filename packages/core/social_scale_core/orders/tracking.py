@@ -20,8 +20,8 @@ from social_scale_core.invoicing import adjust_for_order_outcome, delivered_unit
 from social_scale_core.orders.deps import OrderPorts, load, load_by_api_id
 from social_scale_core.orders.model import Order, refill_is_final
 from social_scale_core.orders.ports import OrdersUnitOfWork
-from social_scale_core.provider import OrderStatus, PanelOrder, PanelOrderError
-from social_scale_core.provider_context import provider_call_context
+from social_scale_core.panel.provider import OrderStatus, PanelOrder, PanelOrderError
+from social_scale_core.panel.provider_context import provider_call_context
 
 T = TypeVar("T")
 NOT_HERE = "Order not found"

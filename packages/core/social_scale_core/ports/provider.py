@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from social_scale_core.provider import (
+from social_scale_core.panel.provider import (
     AddRequest,
     Balance,
     CancelResult,

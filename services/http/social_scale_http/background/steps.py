@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import structlog
 from social_scale_core.alerts.raising import raise_alerts
-from social_scale_core.catalog import refresh_if_due
 from social_scale_core.delivery.drain import drain_outbox
 from social_scale_core.delivery.reminders import queue_reminders
 from social_scale_core.errors import ProviderError
+from social_scale_core.panel.catalog import refresh_if_due
 
 from social_scale_http.container import Container
 

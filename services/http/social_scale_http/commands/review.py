@@ -56,8 +56,8 @@ def reconcile_cmd(ns: argparse.Namespace, settings: Settings) -> int:
 def analytics_rebuild_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     """Recompute the analytics rollup from every order and invoice in one transaction:
     needed only after rows were loaded with the rollup triggers off."""
+    from social_scale_adapters.db.analytics.rollup import rebuild
     from social_scale_adapters.db.engine import make_engine
-    from social_scale_adapters.db.rollup import rebuild
     from sqlalchemy.orm import Session
 
     engine = make_engine(settings.database_url)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import falcon
 from pydantic import Field
-from social_scale_core.catalog import (
+from social_scale_core.panel.catalog import (
     CatalogChange,
     CatalogPorts,
     ChangeKind,

@@ -7,13 +7,14 @@ from typing import Any
 import falcon
 from pydantic import Field
 from social_scale_adapters.db.uow import SqlUnitOfWork
-from social_scale_core.catalog import StoredCatalog
 from social_scale_core.companies.ports import CompaniesUowFactory
-from social_scale_core.integration_log import IntegrationLogEntry, LogQuery, list_logs
-from social_scale_core.integrations import account_balance, browse_services
-from social_scale_core.ports.integrations import IntegrationsUowFactory
+from social_scale_core.panel.catalog import StoredCatalog
+from social_scale_core.panel.integration_log import list_logs
+from social_scale_core.panel.integrations import account_balance, browse_services
+from social_scale_core.panel.ports import IntegrationsUowFactory
+from social_scale_core.panel.provider import Service
+from social_scale_core.panel.records import IntegrationLogEntry, LogQuery
 from social_scale_core.ports.provider import Provider
-from social_scale_core.provider import Service
 
 from social_scale_http.api import Api, operation
 from social_scale_http.container import Container

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import Field, StrictBool
 from social_scale_core.orders.model import Order, OrderParams
-from social_scale_core.orders.placement import OrderDraft
+from social_scale_core.orders.placement_rules import OrderDraft
 from social_scale_core.orders.ports import OrderQuery, OrderStats
-from social_scale_core.provider import OrderStatus
+from social_scale_core.panel.provider import OrderStatus
 
 from social_scale_http.resources.invoice_schemas import InvoiceOut
 from social_scale_http.schemas import (

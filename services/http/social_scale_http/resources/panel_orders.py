@@ -10,7 +10,7 @@ from pydantic import Field
 from social_scale_core.errors import ValidationFailed
 from social_scale_core.orders import tracking
 from social_scale_core.orders.deps import OrderPorts
-from social_scale_core.orders.placing import place_order
+from social_scale_core.orders.place_order import place_order
 from social_scale_core.orders.replay import Placed
 
 from social_scale_http.api import operation

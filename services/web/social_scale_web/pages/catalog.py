@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import falcon
-from social_scale_core.catalog import ChangeKind, ChangeQuery, list_changes, refresh_catalog
-from social_scale_core.integration_log import LogQuery, list_logs
-from social_scale_core.integrations import browse_services
 from social_scale_core.invoicing.pricing import priced
+from social_scale_core.panel.catalog import ChangeKind, ChangeQuery, list_changes, refresh_catalog
+from social_scale_core.panel.integration_log import list_logs
+from social_scale_core.panel.integrations import browse_services
+from social_scale_core.panel.records import LogQuery
 
 from social_scale_web.page import Page, see_other
 from social_scale_web.paging import Pager

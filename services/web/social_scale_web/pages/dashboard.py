@@ -13,13 +13,13 @@ from social_scale_core.analytics import reports
 from social_scale_core.analytics.model import Money, Period, Stats
 from social_scale_core.analytics.series import totals_per_period
 from social_scale_core.errors import ProviderError
-from social_scale_core.integrations import account_balance
 from social_scale_core.invoicing.lifecycle import list_invoices
 from social_scale_core.invoicing.model import InvoiceStatus
 from social_scale_core.invoicing.ports import InvoiceFilter
 from social_scale_core.orders.admin import list_orders
 from social_scale_core.orders.ports import OrderQuery
-from social_scale_core.provider import OPEN_STATUSES, OrderStatus
+from social_scale_core.panel.integrations import account_balance
+from social_scale_core.panel.provider import OPEN_STATUSES, OrderStatus
 
 from social_scale_web import periods
 from social_scale_web.charts import Series, bar_chart

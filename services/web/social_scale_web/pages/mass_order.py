@@ -14,7 +14,7 @@ from social_scale_core.orders.mass import get_batch, invalid_line, place_mass_or
 from social_scale_core.orders.mass_model import MAX_LINES, LineInput, MassRequest
 from social_scale_core.orders.mass_text import csv_lines, text_lines
 from social_scale_core.orders.mass_view import view_batch
-from social_scale_core.orders.placement import OrderDraft
+from social_scale_core.orders.placement_rules import OrderDraft
 from social_scale_core.orders.preview import preview_order
 
 from social_scale_web.forms import Form, messages

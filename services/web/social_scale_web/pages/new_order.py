@@ -10,11 +10,11 @@ from typing import Any
 import falcon
 from social_scale_core import errors as e
 from social_scale_core.companies import service as companies
-from social_scale_core.integrations import browse_services
 from social_scale_core.orders.model import OrderParams
-from social_scale_core.orders.placement import TYPE_FIELDS, OrderDraft
-from social_scale_core.orders.placing import place_order
+from social_scale_core.orders.place_order import place_order
+from social_scale_core.orders.placement_rules import TYPE_FIELDS, OrderDraft
 from social_scale_core.orders.preview import OrderPreview, preview_order
+from social_scale_core.panel.integrations import browse_services
 
 from social_scale_web import formatting
 from social_scale_web.balance import BalanceCache

@@ -11,7 +11,7 @@ from social_scale_core.invoicing.lifecycle import get_invoice
 from social_scale_core.orders import admin, tracking
 from social_scale_core.orders.model import Order
 from social_scale_core.orders.ports import SORT_FIELDS, OrderQuery
-from social_scale_core.provider import OPEN_STATUSES, OrderStatus
+from social_scale_core.panel.provider import OPEN_STATUSES, OrderStatus
 
 from social_scale_web.forms import messages
 from social_scale_web.page import Page, see_other

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from attrs import define, field
 from social_scale_core.money import money_str
-from social_scale_core.provider import OrderStatus, status_from_panel
+from social_scale_core.panel.provider import OrderStatus, status_from_panel
 
 from social_scale_adapters.fampage import rules
 from social_scale_adapters.fampage.simulator.faults import Fault

@@ -1,0 +1,1 @@
+"""What goes out, on SQL: the outbox of deliveries (mails) and the operator alerts."""
