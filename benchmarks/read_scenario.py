@@ -32,7 +32,8 @@ def same_answers(env: Env, reference: str) -> list[str]:
 
 
 def _latency(report: str) -> str:
-    found = re.search(r"50%\s+(\S+).*?99%\s+(\S+)", report, re.S)
+    # Anchored: a "+/- Stdev" figure such as "75.50%" must not be read as the p50.
+    found = re.search(r"^\s+50%\s+(\S+).*?^\s+99%\s+(\S+)", report, re.S | re.M)
     return f"p50 {found.group(1)}, p99 {found.group(2)}" if found else "?"
 
 
