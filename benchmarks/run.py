@@ -32,6 +32,7 @@ from benchmarks import (
     console_pages,
     flat,
     placement_scenario,
+    read_scenario,
     scenarios,
     sync_scenario,
 )
@@ -145,7 +146,7 @@ def _measure(url: str, ns: argparse.Namespace, parts: tuple[str, ...], with_plan
     companies, targets, invoices, total = _samples(dsn)
     print(f"bench: measuring on {total:,} orders", flush=True)
     logs = Path(os.environ.get("BENCH_LOGS", "/tmp"))
-    sim_port, app_port, hello_port = free_port(), free_port(), free_port()
+    sim_port, app_port, hello_port, ref_port = free_port(), free_port(), free_port(), free_port()
     base_env = {k: v for k, v in os.environ.items()
                 if not k.startswith(("FAMPAGE_", "PROMETHEUS_", "SMTP_"))}
     # A fresh seed each run: its panel ids must not collide with orders kept by --reuse.
@@ -166,34 +167,40 @@ def _measure(url: str, ns: argparse.Namespace, parts: tuple[str, ...], with_plan
                logs / "bench-app.log")
     hello = Proc([sys.executable, "-m", "benchmarks.hello", str(hello_port)], base_env,
                  logs / "bench-hello.log")
+    # The hand-tuned yardstick: the same data, and the app's secret so that it takes its tokens.
+    reference = Proc([sys.executable, "-m", "benchmarks.reference", str(ref_port)],
+                     {**base_env, "REFERENCE_DSN": dsn, "JWT_SECRET": app_env["JWT_SECRET"]},
+                     logs / "bench-reference.log")
     plans: list[tuple[str, str, bool]] = []
     try:
         sim.wait_http(sim_url.replace("/api/v2", "/_control/calls"))
         base = f"http://127.0.0.1:{app_port}"
         app.wait_http(f"{base}/health/live")
         hello.wait_http(f"http://127.0.0.1:{hello_port}/hello")
+        reference.wait_http(f"http://127.0.0.1:{ref_port}/api/v1/auth/me")
         env = scenarios.Env(base, _login(base), sim_url, SIM_KEY, dsn, app, app_env,
                             companies, targets, invoices)
-        results = run_all(env, ns, f"http://127.0.0.1:{hello_port}/hello", parts)
+        results = run_all(env, ns, (f"http://127.0.0.1:{hello_port}/hello",
+                                    f"http://127.0.0.1:{ref_port}"), parts)
         if with_plans:
             plans = explain_all(url, companies[0], targets[0])
     finally:
-        for proc in (hello, app, sim):
+        for proc in (reference, hello, app, sim):
             proc.stop()
     return results, plans, total, len(companies)
 
 
-def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
+def _parts(env: scenarios.Env, ns: argparse.Namespace, yardsticks: tuple[str, str],
            made: list[int]) -> dict[str, Callable[[], list[scenarios.Result]]]:
     """Each part of the run, in the order it runs (sync before placement: the orders placed
     there stay open and would join the pass; memory last, counting what read made)."""
     def read() -> list[scenarios.Result]:
-        result, made[0] = scenarios.read_api(env, hello_url, ns.seconds)
-        return [result]
+        results, made[0] = read_scenario.read_api(env, *yardsticks, ns.seconds)
+        return results
 
     return {
         "read": read,
-        "etag": lambda: [conditional.revalidated(env, hello_url, ns.seconds)],
+        "etag": lambda: [conditional.revalidated(env, yardsticks[0], ns.seconds)],
         "analytics": lambda: list(scenarios.analytics(env, samples=30)),
         "pdf": lambda: [scenarios.invoice_pdf(env, samples=30)],
         "console": lambda: list(console_pages.run(env, ADMIN, samples=10)),
@@ -210,11 +217,12 @@ def _parts(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
 PARTS = ("read", "etag", "analytics", "pdf", "console", "sync", "placement", "memory")
 
 
-def run_all(env: scenarios.Env, ns: argparse.Namespace, hello_url: str,
+def run_all(env: scenarios.Env, ns: argparse.Namespace, yardsticks: tuple[str, str],
             parts: tuple[str, ...] = PARTS) -> list[scenarios.Result]:
+    """`yardsticks`: the URLs of hello's route and of the hand-tuned reference app."""
     only = ({p for p in ns.only.split(",") if p} or set(PARTS)) & set(parts)
     results: list[scenarios.Result] = []
-    for name, part in _parts(env, ns, hello_url, [0]).items():
+    for name, part in _parts(env, ns, yardsticks, [0]).items():
         if name not in only:
             continue
         for r in part():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -44,18 +43,6 @@ class Env:
     targets: list[str]
     invoices: list[str]
     rng: random.Random = field(default_factory=lambda: random.Random(6))
-
-
-def read_api(env: Env, hello_url: str, seconds: int) -> tuple[Result, int]:
-    hello_rps, _, _ = wrk(hello_url, seconds)
-    rps, made, report = wrk(f"{env.base}/api/v1/orders?limit=50", seconds, headers=env.headers)
-    ratio = rps / hello_rps
-    latency = re.search(r"50%\s+(\S+).*?99%\s+(\S+)", report, re.S)
-    notes = [f"hello: {hello_rps:.0f} req/s; orders?limit=50: {rps:.0f} req/s"]
-    if latency:
-        notes.append(f"orders page latency p50 {latency.group(1)}, p99 {latency.group(2)}")
-    return Result("read API: GET /orders?limit=50 vs bare Falcon hello", ">= 0.35 x",
-                  f"{ratio:.3f} x", ratio >= 0.35, notes, cost_ms=1000 / rps), made
 
 
 def analytics(env: Env, samples: int) -> list[Result]:

@@ -175,6 +175,20 @@ def test_a_family_is_live_until_any_of_its_tokens_is_revoked(auth_uow: Factory) 
         assert uow.refresh_tokens.family_live("fam-1", admin().id)
 
 
+def test_the_session_user_is_read_only_while_the_family_is_live(auth_uow: Factory) -> None:
+    spent = T0 + timedelta(minutes=1)
+    stored(auth_uow, admin(), refresh(1, used_at=spent), refresh(2), refresh(3, family="fam-2"))
+    with auth_uow() as uow:
+        assert uow.users.session_user(admin().id, "fam-1") == admin()
+        assert uow.users.session_user("someone-else", "fam-1") is None
+        assert uow.users.session_user(admin().id, "no-such-family") is None
+        uow.refresh_tokens.add(refresh(4, family="fam-2", revoked_at=spent))
+        uow.commit()
+    with auth_uow() as uow:
+        assert uow.users.session_user(admin().id, "fam-2") is None  # one revoked ends it
+        assert uow.users.session_user(admin().id, "fam-1") == admin()
+
+
 def test_revoking_all_but_one_family(auth_uow: Factory) -> None:
     stored(auth_uow, admin(), refresh(1), refresh(2), refresh(3, family="fam-2"))
     at = T0 + timedelta(minutes=2)

@@ -60,6 +60,12 @@ class InMemoryUserRepository:
         user = self._s.users.get(user_id)
         return copy.copy(user) if user else None
 
+    def session_user(self, user_id: str, family_id: str) -> User | None:
+        family = [t for t in self._s.refresh_tokens.values() if t.family_id == family_id]
+        live = bool(family) and all(t.revoked_at is None and t.user_id == user_id
+                                    for t in family)
+        return self.get(user_id) if live else None
+
     def by_email(self, email: str) -> User | None:
         return next((copy.copy(u) for u in self._s.users.values() if u.email == email), None)
 

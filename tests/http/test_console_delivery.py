@@ -9,6 +9,7 @@ import io
 import re
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 from social_scale_core.alerts.model import Alert, AlertKind
@@ -155,7 +156,9 @@ def test_the_register_downloads_as_csv_and_xlsx(placed: Placed, container: Any) 
     number = re.search(r"<h1>Invoice (\S+)", browser.get(path).text).group(1)  # type: ignore[union-attr]
     listing = browser.get("/invoices").text
     assert 'action="/invoices/register"' in listing
-    day = container.clock().now().date().isoformat()
+    # The register reads its days in INVOICE_TIMEZONE (India: UTC+5:30), not in UTC.
+    zone = ZoneInfo(container.settings().invoice_timezone)
+    day = container.clock().now().astimezone(zone).date().isoformat()
     rows = browser.get(f"/invoices/register?from={day}&to={day}&format=csv")
     assert rows.status_code == 200 and rows.headers["content-type"].startswith("text/csv")
     (row,) = list(csv.DictReader(io.StringIO(rows.text)))

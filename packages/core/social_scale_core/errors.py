@@ -19,6 +19,7 @@
     │   └── BootstrapRequired     register without the right X-Bootstrap-Token
     ├── RateLimited               429, with seconds to wait
     ├── Overloaded                503: this worker is at its bound (password hashing)
+    ├── StorageUnavailable        503: the database connection was lost mid-work
     ├── MailNotSent               the mail server refused or could not be reached
     └── ProviderError             the panel (Fampage) misbehaved; see ports.provider
         ├── ProviderRejected      the panel answered with an error message
@@ -124,6 +125,18 @@ class Overloaded(DomainError):
     def __init__(self, retry_after: int, detail: str = "Busy; try again shortly") -> None:
         super().__init__(detail)
         self.retry_after = max(1, int(retry_after))
+
+
+class StorageUnavailable(DomainError):
+    """The storage's connection broke (a restart, a killed backend): the work was not
+    done, or not known to be. A read may be run once more on a fresh connection
+    (`ports.uow.read_retrying`); a write never is, blindly."""
+
+    code = "storage_unavailable"
+
+    def __init__(self, detail: str = "The database connection was lost; try again.") -> None:
+        super().__init__(detail)
+        self.retry_after = 1
 
 
 class RateLimited(DomainError):

@@ -53,11 +53,11 @@ def operation(summary: str, **spec: Any) -> Callable[[Callable[..., Any]], Calla
                 params["query"] = parse_query(req, op.query)
             result = fn(self, req, resp, **params)
             if result is not None:
-                resp.media = (
-                    result.model_dump(mode="json", by_alias=True)
-                    if isinstance(result, BaseModel)
-                    else result
-                )
+                if isinstance(result, BaseModel):
+                    # JSON written once, by pydantic-core, straight to bytes (issue 17).
+                    resp.data = result.__pydantic_serializer__.to_json(result, by_alias=True)
+                else:
+                    resp.media = result
                 resp.status = falcon.code_to_http_status(op.status)
 
         responder.__operation__ = op  # type: ignore[attr-defined]

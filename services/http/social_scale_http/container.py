@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 from social_scale_adapters.db.data_versions import SqlDataVersions
-from social_scale_adapters.db.engine import make_engine, make_session_factory
+from social_scale_adapters.db.engine import make_engine, make_read_engine, make_session_factory
 from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_adapters.tasks import ThreadTasks
 from social_scale_core.alerts.raising import AlertPorts
@@ -55,8 +55,13 @@ class Container(containers.DeclarativeContainer):
     )
     sessions = providers.Singleton(make_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, sessions)
-    # The version counters conditional GETs are tagged with (issue 17 item 3).
-    data_versions = providers.Singleton(SqlDataVersions, engine)
+    # Units that only read (the session check, order lists): no transaction on PostgreSQL.
+    read_engine = providers.Singleton(make_read_engine, engine)
+    read_sessions = providers.Singleton(make_session_factory, read_engine)
+    reads = providers.Factory(SqlUnitOfWork, read_sessions)
+    # The version counters conditional GETs are tagged with (issue 17 item 3): read in
+    # autocommit too (the fold is one statement, atomic on its own).
+    data_versions = providers.Singleton(SqlDataVersions, read_engine)
     invoice_policy = providers.Singleton(build_invoice_policy, settings)
     invoice_renderer = providers.Singleton(
         build_invoice_renderer, settings, zone=invoice_policy.provided.timezone)
@@ -71,6 +76,7 @@ class Container(containers.DeclarativeContainer):
     auth = providers.Factory(
         AuthPorts, uow=uow.provider, hasher=password_hasher, codec=token_codec,
         mailer=mailer, clock=clock, policy=auth_policy, background=auth_tasks,
+        reads=reads.provider,
     )
 
     # The Fampage panel: the integration log listens to every call; in sandbox mode the
@@ -108,7 +114,7 @@ class Container(containers.DeclarativeContainer):
     )
     order_ports = providers.Factory(
         OrderPorts, uow=uow.provider, provider=provider, catalog=catalog, clock=clock,
-        invoice_policy=invoice_policy, provider_id=provider_id,
+        invoice_policy=invoice_policy, provider_id=provider_id, reads=reads.provider,
     )
     # Mass orders (issue 15): lines placed MASS_ORDER_CONCURRENCY at a time.
     mass_ports = providers.Factory(

@@ -23,6 +23,7 @@ STATUS: dict[type[e.DomainError], tuple[int, str]] = {
     e.RateLimited: (429, "Too many requests"),
     e.Forbidden: (403, "Forbidden"),
     e.Overloaded: (503, "Busy"),
+    e.StorageUnavailable: (503, "Database unavailable"),
     e.ProviderError: (502, "Provider error"),
     e.ProviderRejected: (502, "Provider rejected the request"),
     e.ProviderBadResponse: (502, "Provider error"),

@@ -52,7 +52,10 @@ class OutModel(BaseModel):
 
 
 def _utc_iso(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value.utcoffset() is not None else ""
+    # isoformat, not strftime: a third of the cost, on every time of every listed item.
+    if value.utcoffset() is None:
+        return ""
+    return value.isoformat(timespec="seconds")[:19] + "Z"
 
 
 UtcDateTime = Annotated[

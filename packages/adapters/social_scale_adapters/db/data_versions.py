@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from social_scale_core.errors import StorageUnavailable
 from sqlalchemy import BigInteger, Column, Engine, String, Table, bindparam, text
+from sqlalchemy.exc import DBAPIError
 
 from social_scale_adapters.db.metadata import metadata
 
@@ -60,7 +62,22 @@ class SqlDataVersions:
         self._pending_fold = pending_fold
 
     def current(self, names: Iterable[str]) -> int:
+        """The summed versions of `names`; a read, so once more on a fresh connection if
+        the first one was found broken (the pool has no pre-ping), else StorageUnavailable."""
         wanted = sorted(set(names))
+        try:
+            return self._current(wanted)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        try:
+            return self._current(wanted)
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise StorageUnavailable() from exc
+            raise
+
+    def _current(self, wanted: list[str]) -> int:
         with self._engine.connect() as conn:
             folded, pending = conn.execute(_READ, {"names": wanted}).one()
             conn.rollback()

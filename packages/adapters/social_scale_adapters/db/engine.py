@@ -31,10 +31,24 @@ def make_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
         return engine
     # JIT compiling costs tens of milliseconds on queries whose row estimates are high but
     # which read little (the analytics rollup): more than it ever saves here.
+    # No pre-ping: it cost a round trip per checkout (issue 17). A connection found dead
+    # fails its first statement instead; SQLAlchemy then drops every pooled connection
+    # opened before it, the unit of work says StorageUnavailable, and reads run once more
+    # on a fresh connection (`read_retrying`).
     return create_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
         connect_args={"options": "-c jit=off"},
     )
+
+
+def make_read_engine(engine: Engine) -> Engine:
+    """The engine of units that only read: on PostgreSQL the same pool in autocommit, so a
+    read costs its statements and no BEGIN / ROLLBACK round trips. Under READ COMMITTED,
+    PostgreSQL's default kept here, each statement has its own snapshot inside a
+    transaction too: the answers are the same. SQLite keeps its transactions."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def create_private_file(path: Path) -> None:

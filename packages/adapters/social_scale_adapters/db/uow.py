@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from social_scale_core.errors import StorageUnavailable
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from social_scale_adapters.db.analytics.analytics import SqlAnalyticsReader
@@ -84,6 +86,9 @@ class SqlUnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # The connection broke (killed backend, restart): the pool has dropped it.
+            raise StorageUnavailable() from exc
 
     def commit(self) -> None:
         self.session.commit()

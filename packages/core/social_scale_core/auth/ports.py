@@ -26,6 +26,12 @@ class UserRepository(Protocol):
 
     def get(self, user_id: str) -> User | None: ...
 
+    def session_user(self, user_id: str, family_id: str) -> User | None:
+        """The user, if the refresh family `family_id` is live for them (as
+        `RefreshTokenRepository.family_live`); else None. One read: it runs on every
+        authenticated request."""
+        ...
+
     def by_email(self, email: str) -> User | None:
         """Look up by the normalised (lower-case) email."""
         ...

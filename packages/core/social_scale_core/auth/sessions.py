@@ -35,6 +35,7 @@ from social_scale_core.auth.ports import (
 )
 from social_scale_core.clock import Clock
 from social_scale_core.errors import InvalidCredentials, InvalidToken, RateLimited
+from social_scale_core.ports.uow import read_retrying
 from social_scale_core.rate_limit import RateRule
 
 DEFAULT_POLICY = AuthPolicy()
@@ -56,6 +57,8 @@ class AuthPorts:
     clock: Clock
     policy: AuthPolicy = DEFAULT_POLICY
     background: TaskRunner = run_inline
+    # Units for work that writes nothing (the per-request session check); None: `uow`.
+    reads: AuthUowFactory | None = None
 
 
 @frozen
@@ -209,10 +212,9 @@ def check_access(ports: AuthPorts, user_id: str, session_id: str) -> User:
     theirs and not revoked. InvalidToken otherwise. Read from the shared storage on every
     call (no cache), so a revocation holds at once on every worker and instance; any
     session-bound credential (access token, console cookie) should pass through here."""
-    with ports.uow() as uow:
-        user = uow.users.get(user_id)
-        live = user is not None and uow.refresh_tokens.family_live(session_id, user_id)
-    if user is None or not live:
+    user: User | None = read_retrying(ports.reads or ports.uow,
+                                      lambda uow: uow.users.session_user(user_id, session_id))
+    if user is None:
         raise InvalidToken("Invalid or expired access token.")
     return user
 

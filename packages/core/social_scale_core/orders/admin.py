@@ -33,6 +33,7 @@ from social_scale_core.orders.ports import (
 from social_scale_core.orders.replay import replay
 from social_scale_core.orders.tracking import BILLED_AS_DELIVERED, settle_invoice
 from social_scale_core.panel.provider import OrderStatus, Service
+from social_scale_core.ports.uow import read_retrying
 
 MANUAL_SCOPE = "manual"
 MONEY_PLACES = 8
@@ -49,8 +50,8 @@ class StatsChange:
 
 
 def _read(ports: OrderPorts, fn: Callable[[OrdersUnitOfWork], T]) -> T:
-    with ports.uow() as uow:
-        return fn(uow)
+    """`fn` writes nothing: it runs in a read unit, once more if the connection broke."""
+    return read_retrying(ports.reads or ports.uow, fn)
 
 
 def get_order(ports: OrderPorts, order_id: str) -> Order:

@@ -20,7 +20,9 @@ from social_scale_core.ports.provider import Provider
 @frozen
 class OrderPorts:
     """`settle_wait` bounds how long a repeated request waits for the first one's outcome;
-    a `submitting` order older than `stale_after` is taken to have lost its answer."""
+    a `submitting` order older than `stale_after` is taken to have lost its answer.
+    `reads` gives units for work that writes nothing (cheaper where the storage allows:
+    no transaction); None: `uow`."""
 
     uow: OrdersUowFactory
     provider: Provider
@@ -32,6 +34,7 @@ class OrderPorts:
     settle_wait: float = 10.0
     poll_every: float = 0.05
     stale_after: timedelta = timedelta(minutes=5)
+    reads: OrdersUowFactory | None = None
 
 
 def buyer_of(company: Company) -> BillingParty:

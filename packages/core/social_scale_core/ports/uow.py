@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
+
+from social_scale_core.errors import StorageUnavailable
+
+T = TypeVar("T")
+U = TypeVar("U", bound="UnitOfWork")
 
 
 class UnitOfWork(Protocol):
@@ -30,3 +35,15 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def read_retrying(units: Callable[[], U], read: Callable[[U], T]) -> T:
+    """`read(uow)` in a unit from `units`; if the storage connection was lost
+    (StorageUnavailable), once more in a fresh unit, on a fresh connection. Only for work
+    that writes nothing: a write is never repeated behind its caller's back."""
+    try:
+        with units() as uow:
+            return read(uow)
+    except StorageUnavailable:
+        with units() as uow:
+            return read(uow)

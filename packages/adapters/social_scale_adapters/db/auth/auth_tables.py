@@ -94,6 +94,16 @@ class SqlUserRepository:
         row = self._session.execute(select(users).where(users.c.id == user_id)).first()
         return _user(row) if row is not None else None
 
+    def session_user(self, user_id: str, family_id: str) -> User | None:
+        # One indexed read per authenticated request: the user, if the family has tokens,
+        # none revoked and none someone else's.
+        t = refresh_tokens.c
+        family = select(t.id).where(t.family_id == family_id)
+        ended = family.where((t.revoked_at.is_not(None)) | (t.user_id != user_id))
+        row = self._session.execute(select(users).where(
+            users.c.id == user_id, family.exists(), ~ended.exists())).first()
+        return _user(row) if row is not None else None
+
     def by_email(self, email: str) -> User | None:
         row = self._session.execute(select(users).where(users.c.email == email)).first()
         return _user(row) if row is not None else None
