@@ -8,17 +8,24 @@ nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 
+def install(session: nox.Session) -> None:
+    """As dev.py does: the exact, hash-checked versions of requirements.lock (runtime and
+    test dependencies), then the project itself without resolving anything again."""
+    session.install("--require-hashes", "-r", "requirements.lock")
+    session.install("--no-deps", "-e", ".")
+
+
 @nox.session
 def serve(session: nox.Session) -> None:
     """Run the service on the embedded default (SQLite + sandbox)."""
-    session.install("-e", ".")
+    install(session)
     session.run("social-scale", "serve", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """Architecture contracts, ruff and mypy."""
-    session.install("-e", ".[test]")
+    install(session)
     session.run("lint-imports")
     session.run("ruff", "check", ".")
     session.run("mypy")
@@ -27,7 +34,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The pytest suite (PostgreSQL tests need TEST_DATABASE_URL or a local server)."""
-    session.install("-e", ".[test]")
+    install(session)
     session.run("pytest", *session.posargs, env={"PYTHONDONTWRITEBYTECODE": "1"})
 
 
@@ -35,7 +42,7 @@ def tests(session: nox.Session) -> None:
 def fuzz(session: nox.Session) -> None:
     """The full fuzzing run from the OpenAPI document: at least 5,000 generated requests
     against gunicorn + PostgreSQL, zero 5xx (figures in bench-results/fuzz.json)."""
-    session.install("-e", ".[test]")
+    install(session)
     session.run("pytest", "tests/e2e/test_fuzz.py", "-q", *session.posargs, env={
         "FUZZ_EXAMPLES": "100", "FUZZ_MIN_REQUESTS": "5000",
         "FUZZ_REPORT": "bench-results/fuzz.json", "PYTHONDONTWRITEBYTECODE": "1"})
@@ -46,7 +53,7 @@ def soak(session: nox.Session) -> None:
     """Mixed traffic for SOAK_MINUTES (default 10) against gunicorn + PostgreSQL + the
     simulator with faults on; RSS growth and every order accounted for (bench-results/soak.json).
     A short proof: `SOAK_MINUTES=1 nox -s soak`."""
-    session.install("-e", ".[test]")
+    install(session)
     session.run("python", "-m", "tests.soak", *session.posargs, env={
         "SOAK_REPORT": "bench-results/soak.json", "PYTHONDONTWRITEBYTECODE": "1"})
 
@@ -60,5 +67,5 @@ def bench(session: nox.Session) -> None:
 
     if shutil.which("wrk") is None:
         session.error("wrk is missing: apt-get install wrk")
-    session.install("-e", ".")
+    install(session)
     session.run("python", "-m", "benchmarks.run", *session.posargs)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import falcon
-from social_scale_core.analytics.model import CompanyAnalytics, OrderHistory, OrderProfit
+from social_scale_core.analytics.model import CompanyAnalytics, OrderProfit
 
-PAGE = 1000
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -44,16 +43,6 @@ def orders_csv(items: Iterable[OrderProfit]) -> str:
     return render(["orderId", "apiOrderId", "createdAt", "service", "serviceName", "network",
                    "link", "status", "units", "currency", "cost", "charge", "realCost",
                    "invoiceId", "revenue", "profit"], rows)
-
-
-def every(fetch: Callable[[int, int], OrderHistory]) -> Iterator[OrderProfit]:
-    offset = 0
-    while True:
-        page = fetch(PAGE, offset)
-        yield from page.items
-        offset += PAGE
-        if offset >= page.total or not page.items:
-            return
 
 
 def send(resp: falcon.Response, body: str, name: str) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from social_scale_core.analytics.model import (
     CompanyAnalytics,
     Figures,
     OrderHistory,
+    OrderProfit,
     OrderScope,
     Period,
     Stats,
@@ -17,6 +18,20 @@ from social_scale_core.errors import NotFound, ValidationFailed
 from social_scale_core.orders.links import BadLink, normalise_link, target_key
 
 EMPTY_FIGURES = Figures(0, 0, ())
+HISTORY_PAGE = 1000
+
+
+def every_order(fetch: Callable[[int, int], OrderHistory],
+                page: int = HISTORY_PAGE) -> Iterator[OrderProfit]:
+    """Every order of a history, `page` at a time from `fetch(limit, offset)` (CSV exports
+    of the API and the console are not paginated)."""
+    offset = 0
+    while True:
+        history = fetch(page, offset)
+        yield from history.items
+        offset += page
+        if offset >= history.total or not history.items:
+            return
 
 
 def _check(period: Period) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import falcon
 from social_scale_core.analytics import reports
-from social_scale_core.analytics.model import OrderHistory, OrderProfit
+from social_scale_core.analytics.model import OrderHistory
 from social_scale_core.analytics.ports import AnalyticsUowFactory
 from social_scale_core.errors import ValidationFailed
 
@@ -24,7 +22,6 @@ from social_scale_http.resources.analytics_schemas import (
 from social_scale_http.schemas import Page
 
 TAGS = ("analytics",)
-CSV_PAGE = 1000
 CSV = "text/csv; charset=utf-8"
 ERRORS = (422,)
 
@@ -42,17 +39,6 @@ def send_csv(resp: falcon.Response, text: str, name: str) -> None:
     resp.content_type = CSV
     resp.text = text
     resp.set_header("Content-Disposition", f'attachment; filename="{name}.csv"')
-
-
-def every_order(fetch: Callable[[int, int], OrderHistory]) -> Iterator[OrderProfit]:
-    """Every order of a history, a page at a time (CSV exports are not paginated)."""
-    offset = 0
-    while True:
-        page = fetch(CSV_PAGE, offset)
-        yield from page.items
-        offset += CSV_PAGE
-        if offset >= page.total or not page.items:
-            return
 
 
 class AnalyticsResource:
@@ -101,7 +87,7 @@ class AnalyticsResource:
 
         key, history = fetch(query.limit, query.offset)
         if wants_csv(req, query):
-            rows = every_order(lambda limit, offset: fetch(limit, offset)[1])
+            rows = reports.every_order(lambda limit, offset: fetch(limit, offset)[1])
             send_csv(resp, analytics_csv.orders_csv(rows), "analytics-target")
             return None
         return HistoryOut.of(history, query.limit, query.offset, key)
@@ -117,7 +103,7 @@ class AnalyticsResource:
             return reports.company_history(uow, company_id, period, limit, offset)
 
         if wants_csv(req, query):
-            send_csv(resp, analytics_csv.orders_csv(every_order(fetch)), "company-history")
+            send_csv(resp, analytics_csv.orders_csv(reports.every_order(fetch)), "company-history")
             return None
         return HistoryOut.of(fetch(query.limit, query.offset), query.limit, query.offset)
 

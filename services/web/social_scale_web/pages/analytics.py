@@ -82,4 +82,4 @@ class AnalyticsPage(Page):
             return reports.company_history(self.deps.uow, company_id, Period(), limit, offset)
 
         page(1, 0)  # NotFound before anything is written
-        exports.send(resp, exports.orders_csv(exports.every(page)), f"company-{company_id}")
+        exports.send(resp, exports.orders_csv(reports.every_order(page)), f"company-{company_id}")

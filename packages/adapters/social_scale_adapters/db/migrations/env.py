@@ -1,4 +1,9 @@
-"""Alembic environment: runs on the engine handed over in `config.attributes`."""
+"""Alembic environment: runs on the engine handed over in `config.attributes`.
+
+The order of the migrations is their revision chain (each file's `down_revision`), not
+their file numbers: numbers were reserved per branch and landed out of order (0008 -> 0011
+-> 0012 -> 0015 -> 0014 -> 0009 -> 0016 -> 0017 -> 0019 -> 0018). Landed files are frozen: never
+renumber them; a new one points its `down_revision` at the current head."""
 
 from __future__ import annotations
 
