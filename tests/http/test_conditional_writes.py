@@ -6,9 +6,13 @@ catalog refresh and a delete. Two app instances on one database see each other's
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from dependency_injector import providers
 from falcon import testing
+from social_scale_adapters.db.invoices.invoice_tables import invoices
+from social_scale_core.clock import FrozenClock
 from social_scale_http.app import create_app
 from social_scale_http.container import Container
 
@@ -103,3 +107,25 @@ def test_a_write_on_one_instance_changes_the_tag_another_instance_gives(
     fresh = read(tag)
     assert fresh.status_code == 200 and fresh.headers["etag"] != tag
     assert "Seen elsewhere" in fresh.text
+
+
+def test_an_invoice_falling_due_changes_its_tags_with_no_write(
+        make_container: Callable[..., Container], db_url: str) -> None:
+    """`overdue` is computed at the due moment, not written: that moment passing must change
+    the tag (within the same UTC day), so a revalidating client never keeps a stale `sent`."""
+    container = make_container(db_url)
+    clock = FrozenClock(datetime.now(UTC).replace(hour=1, minute=0, second=0, microsecond=0))
+    container.clock.override(providers.Object(clock))
+    sandbox = Sandbox(container)
+    invoice = sandbox.place(invoiceMultiplier=8).json["invoice"]
+    path = f"/api/v1/invoices/{invoice['id']}"
+    assert sandbox.put(f"{path}/status", {"status": "sent"}).status_code == 200
+    with container.engine().begin() as conn:
+        conn.execute(invoices.update().where(invoices.c.id == invoice["id"]).values(
+            due_at=clock.now() + timedelta(minutes=2)))
+    before = tags(sandbox, (path, "/api/v1/invoices"))
+    assert sandbox.get(path).json["invoice"]["status"] == "sent"
+    clock.advance(minutes=5)
+    after = assert_changed(sandbox, before)
+    assert after.keys() == before.keys()
+    assert sandbox.get(path).json["invoice"]["status"] == "overdue"

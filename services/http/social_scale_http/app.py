@@ -49,7 +49,7 @@ def create_app(container: Container | None = None) -> SocialScaleApp:
     auth_ports = container.auth()
     app.add_middleware(BearerAuth(api, lambda token: authenticate(auth_ports, token)))
     clock = container.clock()
-    app.add_middleware(ConditionalGet(container.data_versions(), lambda: clock.now().date(),
+    app.add_middleware(ConditionalGet(container.data_versions(), clock.now,
                                       routes.API_VERSION))
     console_wiring.mount(app, container)
     app.api = api

@@ -4,10 +4,12 @@ data, and `304 Not Modified` without running the responder when If-None-Match ma
 The tag is a digest of what shapes the answer: the versions of the stored data the route
 reads (DataVersions, kept by database triggers, so every committed write on any instance
 changes it), the path and the normalised query, the caller (user id and role), the Accept
-header (analytics answer CSV too), the representation (package and API version) and the
-UTC date (some answers count days, e.g. overdue invoices). The versions are read in their
-own transaction BEFORE the responder reads the data: a write committed in between makes the
-body newer than its tag (the next request gets a 200 again), never a 304 hide a write.
+header (analytics answer CSV too), the representation (package and API version), the
+UTC date (some answers count days) and the next invoice due moment still ahead: an invoice
+turns `overdue` at its due moment with no write, and that moment passing changes the tag.
+The versions are read in their own transaction BEFORE the responder reads the data: a write
+committed in between makes the body newer than its tag (the next request gets a 200 again);
+a 304 never hides a write.
 Tags are weak (`W/`): equal tags promise the same data, not the same bytes.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import datetime
 from importlib import metadata
 from typing import Any
 from urllib.parse import parse_qsl
@@ -82,17 +84,19 @@ class ConditionalGet:
     Runs after BearerAuth (so the caller is known and a bad token still gets its 401).
     """
 
-    def __init__(self, versions: DataVersions, today: Callable[[], date],
+    def __init__(self, versions: DataVersions, now: Callable[[], datetime],
                  api_version: str) -> None:
         self.versions = versions
-        self.today = today
+        self.now = now
         self.representation = f"{representation()}/{api_version}"
 
-    def tag(self, req: falcon.Request, principal: Any, version: int) -> str:
+    def tag(self, req: falcon.Request, principal: Any, version: int, now: datetime,
+            due: datetime | None) -> str:
         query = sorted(parse_qsl(req.query_string, keep_blank_values=True))
         accept = ",".join(sorted(p.strip().lower() for p in (req.accept or "").split(",")))
         key = repr((self.representation, version, req.path, query, principal.id,
-                    str(principal.role), accept, self.today().isoformat()))
+                    str(principal.role), accept, now.date().isoformat(),
+                    due.isoformat() if due else None))
         return 'W/"' + hashlib.blake2b(key.encode(), digest_size=16).hexdigest() + '"'
 
     def process_resource(self, req: falcon.Request, resp: falcon.Response, resource: Any,
@@ -101,7 +105,9 @@ class ConditionalGet:
         scope = scope_for(req.uri_template)
         if req.method != "GET" or resource is None or principal is None or scope is None:
             return
-        tag = self.tag(req, principal, self.versions.current(scope))
+        now = self.now()
+        due = self.versions.next_due(now) if scope is DATA else None
+        tag = self.tag(req, principal, self.versions.current(scope), now, due)
         req.context.etag = tag
         wanted = parse_if_none_match(req.get_header("If-None-Match"))
         if wanted == ANY:

@@ -10,13 +10,20 @@ On SQLite the triggers bump `data_versions` directly and `data_changes` stays em
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TypeVar
 
 from social_scale_core.errors import StorageUnavailable
 from sqlalchemy import BigInteger, Column, Engine, String, Table, bindparam, text
+from sqlalchemy import func as sa_func
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import DBAPIError
 
+from social_scale_adapters.db.invoices.invoice_tables import invoices
 from social_scale_adapters.db.metadata import metadata
+
+T = TypeVar("T")
 
 # The tables whose rows some GET renders (each has migration 0018's trigger). Not here:
 # tokens, rate limits, heartbeats, the panel call budget, invoice counters, background runs
@@ -65,17 +72,17 @@ class SqlDataVersions:
         """The summed versions of `names`; a read, so once more on a fresh connection if
         the first one was found broken (the pool has no pre-ping), else StorageUnavailable."""
         wanted = sorted(set(names))
-        try:
-            return self._current(wanted)
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-        try:
-            return self._current(wanted)
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise StorageUnavailable() from exc
-            raise
+        return _read_retrying(lambda: self._current(wanted))
+
+    def next_due(self, after: datetime) -> datetime | None:
+        """The earliest invoice due moment later than `after` (ix_invoices_due_at)."""
+        def read() -> datetime | None:
+            with self._engine.connect() as conn:
+                found = conn.execute(sa_select(sa_func.min(invoices.c.due_at)).where(
+                    invoices.c.due_at > after)).scalar()
+                conn.rollback()
+            return found
+        return _read_retrying(read)
 
     def _current(self, wanted: list[str]) -> int:
         with self._engine.connect() as conn:
@@ -93,3 +100,19 @@ class SqlDataVersions:
             return
         with self._engine.begin() as conn:
             conn.execute(_FOLD)
+
+
+def _read_retrying(read: Callable[[], T]) -> T:
+    """A read, once more on a fresh connection if the first was found broken (the pool has
+    no pre-ping); a second broken connection is StorageUnavailable."""
+    try:
+        return read()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    try:
+        return read()
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise StorageUnavailable() from exc
+        raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Protocol
 
 
@@ -20,4 +21,9 @@ class DataVersions(Protocol):
     def current(self, names: Iterable[str]) -> int:
         """The sum of the versions of `names`: strictly greater after any committed write
         to any of them, never smaller."""
+        ...
+
+    def next_due(self, after: datetime) -> datetime | None:
+        """The earliest stored moment later than `after` at which an answer changes with no
+        write at all (an invoice falls due and reads `overdue`), or None if there is none."""
         ...

@@ -63,6 +63,8 @@ invoices = Table(
     Index("ix_invoices_kind_issued_at", "kind", "issued_at"),
     Index("ix_invoices_company_id_issued_at", "company_id", "issued_at"),
     Index("ix_invoices_credited_invoice_id", "credited_invoice_id"),
+    # Conditional GETs read the next due moment ahead (an invoice turning overdue).
+    Index("ix_invoices_due_at", "due_at"),
 )
 
 invoice_lines = Table(
