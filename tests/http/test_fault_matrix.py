@@ -92,10 +92,13 @@ REFUSED: dict[str, Outcome] = {"read": (503, "provider_unavailable", READ_TRIES,
                                "write": (503, "provider_unavailable", 1, None),
                                "add": (503, "provider_unavailable", 1, "failed")}
 # Volatile by design: the call log (checked separately), throttles, and the catalog's
-# refresh state (it records each failed attempt: that is what makes a copy stale).
+# refresh state (it records each failed attempt: that is what makes a copy stale), and the
+# conditional-GET version counters, which count exactly those writes.
 UNCHANGED = [t for t in metadata.sorted_tables if t.name not in {"integration_logs",
                                                                  "rate_limits",
-                                                                 "catalog_state"}]
+                                                                 "catalog_state",
+                                                                 "data_versions",
+                                                                 "data_changes"}]
 
 
 class World:
