@@ -59,6 +59,7 @@ def sign_up_and_in(page: Any, base: str) -> None:
     page.get_by_label("Email").fill(ADMIN["email"])
     page.get_by_label("Password").fill(ADMIN["password"])
     page.get_by_role("button", name="Create administrator").click()
+    page.wait_for_load_state("load")  # the stylesheet too: the focus checks below read it
     assert "/login" in page.url and "administrator account is ready" in page.content()
     # Signed in with the keyboard alone: skip link, then the fields in order, then Enter.
     page.keyboard.press("Tab")
