@@ -198,3 +198,33 @@ def test_revoking_all_but_one_family(auth_uow: Factory) -> None:
     with auth_uow() as uow:
         assert not uow.refresh_tokens.family_live("fam-1", admin().id)
         assert uow.refresh_tokens.family_live("fam-2", admin().id)
+
+
+def test_purging_deletes_only_what_can_never_be_used_again(auth_uow: Factory) -> None:
+    week = timedelta(days=7)
+    stored(auth_uow, admin(),
+           refresh(1, family="old", used_at=T0), refresh(2, family="old", revoked_at=T0),
+           # one old token, but its family was rotated into a token still valid: kept whole
+           refresh(3, family="rotated", used_at=T0),
+           refresh(4, family="rotated", created_at=T0 + week, expires_at=T0 + 2 * week),
+           refresh(5, family="live", expires_at=T0 + 3 * week),
+           reset(1), reset(2, expires_at=T0 + 2 * week))
+    before = T0 + week + timedelta(hours=1)
+    with auth_uow() as uow:
+        uow.rate_limits.hit("k", T0)
+        uow.rate_limits.hit("k", before)
+        assert uow.refresh_tokens.purge_expired(before) == 2
+        assert uow.reset_tokens.purge_expired(before) == 1
+        assert uow.rate_limits.purge(before) == 1
+        uow.commit()
+    with auth_uow() as uow:
+        assert uow.refresh_tokens.by_hash(refresh(1).token_hash) is None
+        assert uow.refresh_tokens.by_hash(refresh(2).token_hash) is None
+        assert uow.refresh_tokens.by_hash(refresh(3).token_hash) is not None
+        assert uow.refresh_tokens.family_live("rotated", admin().id)
+        assert uow.refresh_tokens.family_live("live", admin().id)
+        assert not uow.refresh_tokens.family_live("old", admin().id)
+        assert uow.reset_tokens.by_hash(reset(1).token_hash) is None
+        assert uow.reset_tokens.by_hash(reset(2).token_hash) is not None
+        assert uow.rate_limits.count("k", before) == 1
+        assert uow.rate_limits.count("k", T0) == 0

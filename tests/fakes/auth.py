@@ -118,6 +118,15 @@ class InMemoryRefreshTokenRepository:
         return bool(family) and all(t.revoked_at is None and t.user_id == user_id
                                     for t in family)
 
+    def purge_expired(self, before: datetime) -> int:
+        last: dict[str, datetime] = {}
+        for t in self._tokens.values():
+            last[t.family_id] = max(last.get(t.family_id, t.expires_at), t.expires_at)
+        dead = [t.id for t in self._tokens.values() if last[t.family_id] < before]
+        for token_id in dead:
+            del self._tokens[token_id]
+        return len(dead)
+
 
 class InMemoryResetTokenRepository:
     def __init__(self, state: AuthState) -> None:
@@ -141,6 +150,12 @@ class InMemoryResetTokenRepository:
         for token in live:
             self._tokens[token.id] = evolve(token, used_at=at)
         return len(live)
+
+    def purge_expired(self, before: datetime) -> int:
+        dead = [t.id for t in self._tokens.values() if t.expires_at < before]
+        for token_id in dead:
+            del self._tokens[token_id]
+        return len(dead)
 
 
 class InMemoryRateLimitStore:

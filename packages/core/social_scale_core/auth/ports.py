@@ -72,6 +72,12 @@ class RefreshTokenRepository(Protocol):
         not matter here: an access token has its own, shorter life."""
         ...
 
+    def purge_expired(self, before: datetime) -> int:
+        """Delete every family whose tokens all expired before `before` (nothing of it can
+        be used again: a console session and a refresh both need an unexpired token, and an
+        access token dies before its refresh token); return how many tokens went."""
+        ...
+
 
 class ResetTokenRepository(Protocol):
     """Password-reset tokens by the hash of their secret."""
@@ -87,6 +93,10 @@ class ResetTokenRepository(Protocol):
 
     def invalidate_all_for_user(self, user_id: str, at: datetime) -> int:
         """Mark every unused token of the user as used; return how many."""
+        ...
+
+    def purge_expired(self, before: datetime) -> int:
+        """Delete the tokens that expired before `before`; return how many."""
         ...
 
 

@@ -24,6 +24,7 @@ from social_scale_http.background.steps import (
     catalog_step,
     check_alerts,
     deliver_outbox,
+    purge_step,
     send_reminders,
 )
 from social_scale_http.container import Container
@@ -74,6 +75,7 @@ def round_steps(container: Container) -> list[Step]:
         Step("catalog", catalog_step(container)),
         Step("reminders", lambda: send_reminders(container)),
         Step("alerts", lambda: check_alerts(container)),
+        Step("housekeeping", purge_step(container)),
         Step("outbox", lambda: deliver_outbox(container)),
     ]
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     case,
+    delete,
     exists,
     func,
     insert,
@@ -178,6 +179,12 @@ class SqlRefreshTokenRepository:
         ).where(c.family_id == family_id)).one()
         return bool(total) and not revoked and not foreign
 
+    def purge_expired(self, before: datetime) -> int:
+        c = refresh_tokens.c
+        dead = select(c.family_id).group_by(c.family_id).having(func.max(c.expires_at) < before)
+        return _rowcount(self._session.execute(
+            delete(refresh_tokens).where(c.family_id.in_(dead))))
+
 
 def _reset(row: Row[Any]) -> ResetToken:
     return ResetToken(
@@ -213,3 +220,8 @@ class SqlResetTokenRepository:
         c = password_reset_tokens.c
         return _rowcount(self._session.execute(update(password_reset_tokens).where(
             c.user_id == user_id, c.used_at.is_(None)).values(used_at=at)))
+
+    def purge_expired(self, before: datetime) -> int:
+        c = password_reset_tokens.c
+        return _rowcount(self._session.execute(
+            delete(password_reset_tokens).where(c.expires_at < before)))
