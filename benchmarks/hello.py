@@ -8,7 +8,7 @@ from typing import Any
 
 import falcon
 from gunicorn.app.base import BaseApplication
-from social_scale_http.gunicorn_app import options
+from social_scale_app.gunicorn_app import options
 
 
 class Hello:

@@ -71,7 +71,7 @@ class Proc:
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "social_scale_http.cli", *args]
+    return [sys.executable, "-m", "social_scale_app.cli", *args]
 
 
 def rss_mb(pid: int) -> float:

@@ -25,7 +25,7 @@ import jwt
 import orjson
 import psycopg
 from gunicorn.app.base import BaseApplication
-from social_scale_http.gunicorn_app import options
+from social_scale_app.gunicorn_app import options
 
 _REQUIRED = ["sub", "iat", "exp", "jti", "typ", "sid"]
 # The user, if the session `sid` is theirs and alive: one statement on two indexes.

@@ -15,7 +15,7 @@ invoices settle); `--panel-ms` makes each status call that slow (the real panel 
 hundreds of ms); each further round re-opens the same orders. The database is dropped
 unless --keep (or --reuse, which closes the orders a kept database left open and seeds
 nothing). `--profile` writes cProfile stats; `--runner` runs that script instead of
-`social_scale_http.cli` (e.g. to time or patch the worker). `--rate-limit`: the simulator
+`social_scale_app.cli` (e.g. to time or patch the worker). `--rate-limit`: the simulator
 answers 429 beyond that many calls a minute once the orders are placed (0: no limit);
 `--budget`: the worker's PANEL_CALLS_PER_MINUTE (0: off). Each round reports its 429s.
 """
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="reuse a kept database: close its open orders, seed nothing")
     parser.add_argument("--profile", help="write cProfile stats of each round here")
-    parser.add_argument("--runner", help="a script run instead of `social_scale_http.cli` "
+    parser.add_argument("--runner", help="a script run instead of `social_scale_app.cli` "
                         "(with the same arguments), e.g. to time or patch the worker")
     ns = parser.parse_args(argv)
     url = os.environ.get("SYNC_BENCH_DATABASE_URL", DEFAULT_URL)

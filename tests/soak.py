@@ -89,7 +89,7 @@ def sync_worker(directory: Path, env: dict[str, str]) -> Iterator[None]:
     values = {**os.environ, **env, "APP_ENV": "test", "JWT_SECRET": E2E_SECRET,
               "SYNC_INTERVAL": "5s", "LOG_LEVEL": "WARNING"}
     with (directory / "worker.log").open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "social_scale_http.cli", "worker"],
+        proc = subprocess.Popen([sys.executable, "-m", "social_scale_app.cli", "worker"],
                                 env=values, cwd=directory, stdout=out, stderr=out)
     try:
         yield

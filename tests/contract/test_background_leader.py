@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from social_scale_adapters.db.engine import make_engine
-from social_scale_http.background.leader import AdvisoryLeader, FileLeader
+from social_scale_app.background.leader import AdvisoryLeader, FileLeader
 
 
 def test_one_file_leader_at_a_time(tmp_path: Path) -> None:
@@ -25,7 +25,7 @@ def test_a_dead_holder_frees_the_file_lead(tmp_path: Path) -> None:
     lock = tmp_path / "db.lock"
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time; from pathlib import Path; "
-        "from social_scale_http.background.leader import FileLeader; "
+        "from social_scale_app.background.leader import FileLeader; "
         f"leader = FileLeader(Path({str(lock)!r})); assert leader.acquire(); "
         "print('held', flush=True); "
         "time.sleep(60)")], stdout=subprocess.PIPE, text=True)

@@ -91,7 +91,7 @@ def live_server(tmp_path: Path) -> Iterator[ServerFactory]:
         log = tmp_path / f"server{n}.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "social_scale_http.cli", "serve", "--host", "127.0.0.1"],
+                [sys.executable, "-m", "social_scale_app.cli", "serve", "--host", "127.0.0.1"],
                 env=values, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )

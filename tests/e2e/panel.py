@@ -132,7 +132,7 @@ def serving(directory: Path, timeout: float = 60, **env: str) -> Iterator[Server
     log = directory / f"serving-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "social_scale_http.cli", "serve", "--host", "127.0.0.1"],
+            [sys.executable, "-m", "social_scale_app.cli", "serve", "--host", "127.0.0.1"],
             env=values, cwd=directory, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )

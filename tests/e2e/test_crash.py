@@ -62,7 +62,7 @@ def stack(tmp_path: Path) -> Iterator[tuple[Panel, Server, dict[str, str]]]:
 def reconcile(env: dict[str, str], cwd: Path) -> str:
     values = {**os.environ, **env, "APP_ENV": "test", "JWT_SECRET": E2E_SECRET}
     done = subprocess.run(
-        [sys.executable, "-m", "social_scale_http.cli", "reconcile", "--stale-minutes", "0"],
+        [sys.executable, "-m", "social_scale_app.cli", "reconcile", "--stale-minutes", "0"],
         env=values, cwd=cwd, capture_output=True, text=True, timeout=60, check=True)
     return done.stdout
 

@@ -54,7 +54,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[str, Path]]]:
         port = free_port()
         log = tmp_path / f"serve{len(started)}.log"
         with log.open("wb") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "social_scale_http.cli", "serve"],
+            proc = subprocess.Popen([sys.executable, "-m", "social_scale_app.cli", "serve"],
                                     env=_env(tmp_path, PORT=str(port), **env), cwd=tmp_path,
                                     stdout=out, stderr=subprocess.STDOUT,
                                     start_new_session=True)
@@ -150,7 +150,7 @@ def test_production_guards_metrics_and_sends_hsts(live_server: Callable[..., str
 ])
 def test_production_refuses_to_start_unsafe(tmp_path: Path, env: dict[str, str],
                                             message: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "social_scale_http.cli", "serve"],
+    done = subprocess.run([sys.executable, "-m", "social_scale_app.cli", "serve"],
                           env=_env(tmp_path, PORT=str(free_port()), **{**PRODUCTION, **env}),
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stdout + done.stderr
@@ -160,7 +160,7 @@ def test_production_refuses_to_start_unsafe(tmp_path: Path, env: dict[str, str],
 def _create_admin(env: dict[str, str], password: str,
                   cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "social_scale_http.cli", "create-admin",
+        [sys.executable, "-m", "social_scale_app.cli", "create-admin",
          "--email", ADMIN["email"], "--name", ADMIN["name"]],
         input=password + "\n", env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
 

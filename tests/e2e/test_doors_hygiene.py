@@ -93,7 +93,7 @@ def test_the_data_folder_database_and_secret_are_private_from_creation(
                 "PORT": str(port), "WEB_CONCURRENCY": "1", "PASSWORD_HASH_PROFILE": "fast"})
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "social_scale_http.cli", "serve"],
+        proc = subprocess.Popen([sys.executable, "-m", "social_scale_app.cli", "serve"],
                                 env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True, umask=0)
     try:

@@ -34,8 +34,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
+from social_scale_app.app import create_app
+from social_scale_wiring.container import Container
 
 from tests.e2e.panel import admin_client, new_company, private_postgres, serving
 from tests.http.conftest import make_settings

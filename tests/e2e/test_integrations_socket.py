@@ -16,8 +16,8 @@ from dependency_injector import providers
 from falcon import testing
 from social_scale_adapters.fampage.simulator import Simulator, create_simulator, parse_fault
 from social_scale_adapters.fampage.simulator.server import SimulatorServer
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
+from social_scale_app.app import create_app
+from social_scale_wiring.container import Container
 
 from tests.e2e.panel import wait_for_panel
 from tests.http.conftest import assert_problem, make_settings
@@ -119,7 +119,7 @@ def simulator_command(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "FAMPAGE_API_KEY": KEY}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "social_scale_http.cli", "simulator", "--port", str(port)],
+        [sys.executable, "-m", "social_scale_app.cli", "simulator", "--port", str(port)],
         cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/api/v2"

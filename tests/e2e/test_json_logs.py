@@ -23,7 +23,7 @@ def _cli(tmp_path: Path, *args: str, **env: str) -> str:
     values = {k: v for k, v in os.environ.items() if not k.startswith(("FAMPAGE_", "SANDBOX_"))}
     values.update({"APP_ENV": "test", "JWT_SECRET": E2E_SECRET, "LOG_LEVEL": "INFO",
                    "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e0.db'}", **env})
-    done = subprocess.run([sys.executable, "-m", "social_scale_http.cli", *args], env=values,
+    done = subprocess.run([sys.executable, "-m", "social_scale_app.cli", *args], env=values,
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout + done.stderr
@@ -61,7 +61,7 @@ def test_worker_migrate_backup_and_simulator_log_json_only(tmp_path: Path) -> No
     _all_structured(_cli(tmp_path, "analytics-rebuild"))
     port = free_port()
     sim = subprocess.Popen(
-        [sys.executable, "-m", "social_scale_http.cli", "simulator", "--port", str(port),
+        [sys.executable, "-m", "social_scale_app.cli", "simulator", "--port", str(port),
          "--verbose"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, env={**os.environ, "LOG_LEVEL": "INFO"})
     try:

@@ -12,8 +12,8 @@ from dependency_injector import providers
 from falcon import testing
 from social_scale_adapters.fampage.simulator import Simulator, create_simulator, parse_fault
 from social_scale_adapters.fampage.simulator.server import SimulatorServer
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
+from social_scale_app.app import create_app
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import assert_problem, make_settings
 from tests.http.integration_helpers import admin_headers

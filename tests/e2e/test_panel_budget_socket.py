@@ -27,7 +27,7 @@ def _worker(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     values = {k: v for k, v in os.environ.items() if not k.startswith("FAMPAGE_")}
     values.update(env)
     log = (tmp_path / "worker.log").open("wb")
-    return subprocess.Popen([sys.executable, "-m", "social_scale_http.cli", "worker"],
+    return subprocess.Popen([sys.executable, "-m", "social_scale_app.cli", "worker"],
                             env=values, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
 

@@ -20,7 +20,7 @@ def _worker(tmp_path: Path, db_url: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("FAMPAGE_", "SANDBOX_"))}
     env.update({"DATABASE_URL": db_url, "APP_ENV": "test", "JWT_SECRET": E2E_SECRET})
-    return subprocess.run([sys.executable, "-m", "social_scale_http.cli", "worker", "--once"],
+    return subprocess.run([sys.executable, "-m", "social_scale_app.cli", "worker", "--once"],
                           env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
 
 

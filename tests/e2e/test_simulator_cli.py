@@ -30,7 +30,7 @@ def _free_port() -> int:
 def simulator_url(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "social_scale_http.cli", "simulator", "--port", str(port),
+        [sys.executable, "-m", "social_scale_app.cli", "simulator", "--port", str(port),
          "--api-key", KEY, "--fault", "add=drop*1", "--speed", "60", "--variant", "standard"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )

@@ -40,7 +40,7 @@ def _admin(base: str) -> dict[str, str]:
 def _cli(tmp_path: Path, env: dict[str, str], *args: str) -> str:
     values = {k: v for k, v in os.environ.items() if not k.startswith("FAMPAGE_")}
     values.update(env)
-    done = subprocess.run([sys.executable, "-m", "social_scale_http.cli", *args], env=values,
+    done = subprocess.run([sys.executable, "-m", "social_scale_app.cli", *args], env=values,
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout

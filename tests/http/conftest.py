@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from dependency_injector import providers
 from falcon import testing
+from social_scale_app.app import SocialScaleApp, create_app
 from social_scale_core.auth.sessions import run_inline
-from social_scale_http.app import SocialScaleApp, create_app
-from social_scale_http.container import Container
-from social_scale_http.settings import Settings
+from social_scale_wiring.container import Container
+from social_scale_wiring.settings import Settings
 
 from tests.http.console_support import Browser
 

@@ -9,7 +9,7 @@ from typing import Any
 from falcon import testing
 from social_scale_adapters.db.panel.integration_logs import integration_logs
 from social_scale_core.panel.networks import network_of
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 from sqlalchemy import select
 
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login

@@ -18,13 +18,13 @@ from dependency_injector import providers
 from falcon import testing
 from social_scale_adapters.db.orders.order_table import orders
 from social_scale_adapters.db.panel.integration_logs import integration_logs
+from social_scale_app.app import create_app
+from social_scale_app.sync_wiring import check_alerts, deliver_outbox
 from social_scale_core.alerts.conditions import balance_condition
 from social_scale_core.alerts.model import AlertThresholds
 from social_scale_core.clock import FrozenClock
 from social_scale_core.panel.provider import Balance
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
-from social_scale_http.sync_wiring import check_alerts, deliver_outbox
+from social_scale_wiring.container import Container
 from sqlalchemy import insert, update
 
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, assert_problem, login
@@ -219,7 +219,7 @@ def test_a_push_that_fails_is_retried_next_round(
 
 def test_bad_alert_urls_stop_the_start_with_one_line(
         make_container: Callable[..., Container]) -> None:
-    from social_scale_http.settings import ConfigError
+    from social_scale_wiring.settings import ConfigError
 
     container = make_container(alert_urls="nonsense://x")
     with pytest.raises(ConfigError, match=r"ALERT_URLS: 1 URL\(s\).*nonsense"):

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from falcon import testing
 from social_scale_adapters.db.companies import companies
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 from sqlalchemy import Engine, update
 
 from tests.analytics_data import BASE, Bill, Data, Note, Ord, store

@@ -106,7 +106,7 @@ def test_analytics_rebuild_command_restores_a_damaged_rollup(
     monkeypatch: pytest.MonkeyPatch, data: Data,
 ) -> None:
     from social_scale_adapters.db.analytics.rollup_tables import analytics_rollup
-    from social_scale_http import cli
+    from social_scale_app import cli
 
     wipe(engine)
     store(engine, data)

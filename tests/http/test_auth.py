@@ -13,7 +13,7 @@ import pytest
 from dependency_injector import providers
 from falcon import testing
 from social_scale_core.clock import FrozenClock
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 from sqlalchemy import text
 
 from tests.fakes.auth import RecordingMailer

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dependency_injector import providers
 from falcon import testing
+from social_scale_app.background.round import round_steps
 from social_scale_core.auth.housekeeping import KEEP_FOR
 from social_scale_core.clock import FrozenClock
-from social_scale_http.background.round import round_steps
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 from sqlalchemy import text
 
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login

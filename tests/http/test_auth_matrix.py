@@ -17,8 +17,8 @@ from typing import Any
 import jwt
 import pytest
 from falcon import testing
+from social_scale_app.app import SocialScaleApp
 from social_scale_http.api import Route
-from social_scale_http.app import SocialScaleApp
 
 from tests.http.conftest import TEST_SECRET, assert_problem, login
 
@@ -170,8 +170,8 @@ def test_the_public_routes_are_exactly_those_of_api_md(app: SocialScaleApp) -> N
 
 def test_metrics_needs_its_token_and_production_needs_one(
         make_container: Callable[..., Any]) -> None:
-    from social_scale_http.app import create_app
-    from social_scale_http.settings import ConfigError
+    from social_scale_app.app import create_app
+    from social_scale_wiring.settings import ConfigError
 
     token = "m" * 32
     guarded = testing.TestClient(create_app(make_container(metrics_token=token)))

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from falcon import testing
 from social_scale_adapters.auth.mail import BackgroundMailer, LogMailer
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
-from social_scale_http.settings import ConfigError
+from social_scale_app.app import create_app
+from social_scale_wiring.container import Container
+from social_scale_wiring.settings import ConfigError
 
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, login, make_settings
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import assert_problem
 from tests.http.test_orders import API, FOLLOWERS, Sandbox

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 from falcon import testing
-from social_scale_http.app import create_app
+from social_scale_app.app import create_app
 from social_scale_http.client_address import ClientAddress, parse_networks
-from social_scale_http.container import Container
-from social_scale_http.settings import Settings
+from social_scale_wiring.container import Container
+from social_scale_wiring.settings import Settings
 
 BASE = "/api/v1/companies"
 PROXY = "10.0.0.5"

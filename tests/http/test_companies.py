@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from falcon import testing
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
+from social_scale_app.app import create_app
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import assert_problem
 from tests.http.integration_helpers import admin_headers

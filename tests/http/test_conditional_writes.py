@@ -12,9 +12,9 @@ import pytest
 from dependency_injector import providers
 from falcon import testing
 from social_scale_adapters.db.invoices.invoice_tables import invoices
+from social_scale_app.app import create_app
 from social_scale_core.clock import FrozenClock
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 
 from tests.http.test_orders import API, Sandbox
 

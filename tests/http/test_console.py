@@ -146,7 +146,7 @@ def test_a_password_change_ends_the_session(signed_in: Browser) -> None:
 def test_an_idle_session_expires(make_container: Any) -> None:
     from datetime import timedelta
 
-    from social_scale_http.app import create_app
+    from social_scale_app.app import create_app
     client = testing.TestClient(create_app(make_container(
         console_idle_timeout=timedelta(seconds=0))))
     b = Browser(client)
@@ -215,7 +215,7 @@ def test_order_filters_and_pages_keep_their_parameters(placed: tuple[Browser, st
 
 def test_the_preview_with_gst_equals_the_invoice_the_order_gets(
         make_container: Any) -> None:
-    from social_scale_http.app import create_app
+    from social_scale_app.app import create_app
     client = testing.TestClient(create_app(make_container(
         invoice_tax_mode="gst", agency_gstin="27ABCDE1234F1Z5", agency_state_code="27")))
     b = Browser(client)

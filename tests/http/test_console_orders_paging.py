@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from falcon import testing
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
+from social_scale_app.app import create_app
+from social_scale_wiring.container import Container
 
 from tests.contract.test_order_keyset import orders_of, store
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD

@@ -23,9 +23,9 @@ from falcon import testing
 from social_scale_adapters.db.tables import metadata
 from social_scale_adapters.fampage.simulator import Simulator, create_simulator, parse_fault
 from social_scale_adapters.fampage.simulator.server import SimulatorServer
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
-from social_scale_http.provider_wiring import SANDBOX_API_KEY
+from social_scale_app.app import create_app
+from social_scale_wiring.container import Container
+from social_scale_wiring.provider_wiring import SANDBOX_API_KEY
 from sqlalchemy import select
 
 from tests.http.conftest import assert_problem

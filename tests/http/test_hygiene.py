@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from falcon import testing
-from social_scale_http.app import SocialScaleApp, create_app
-from social_scale_http.container import Container
+from social_scale_app.app import SocialScaleApp, create_app
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import assert_problem
 from tests.http.integration_helpers import admin_headers

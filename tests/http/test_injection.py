@@ -14,9 +14,9 @@ from urllib.parse import quote
 import pytest
 from falcon import testing
 from social_scale_adapters.db.tables import metadata
+from social_scale_app.app import SocialScaleApp, create_app
 from social_scale_http.api import Route
-from social_scale_http.app import SocialScaleApp, create_app
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 from sqlalchemy import select
 
 from tests.http.integration_helpers import admin_headers

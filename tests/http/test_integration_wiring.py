@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 from dependency_injector import providers
+from social_scale_app.sync_wiring import catalog_step
 from social_scale_core.clock import FrozenClock
 from social_scale_core.panel.records import FAMPAGE
-from social_scale_http.container import Container
-from social_scale_http.provider_wiring import SANDBOX_BASE_URL
-from social_scale_http.settings import Settings
-from social_scale_http.sync_wiring import catalog_step
+from social_scale_wiring.container import Container
+from social_scale_wiring.provider_wiring import SANDBOX_BASE_URL
+from social_scale_wiring.settings import Settings
 
 T0 = datetime(2026, 7, 1, tzinfo=UTC)
 

@@ -9,10 +9,10 @@ import pytest
 from dependency_injector import providers
 from falcon import testing
 from social_scale_adapters.fampage.simulator import Fault, parse_fault
+from social_scale_app.app import create_app
 from social_scale_core.clock import FrozenClock
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
-from social_scale_http.provider_wiring import SANDBOX_API_KEY
+from social_scale_wiring.container import Container
+from social_scale_wiring.provider_wiring import SANDBOX_API_KEY
 
 from tests.http.conftest import assert_problem
 from tests.http.integration_helpers import (

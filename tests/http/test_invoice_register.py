@@ -13,10 +13,10 @@ import openpyxl
 import pytest
 from dependency_injector import providers
 from falcon import testing
+from social_scale_app.app import create_app
 from social_scale_core.clock import FrozenClock
 from social_scale_core.invoicing import adjust_for_order_outcome
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, assert_problem, login
 from tests.http.integration_helpers import admin_headers

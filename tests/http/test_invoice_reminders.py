@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import pytest
+from social_scale_app.sync_wiring import deliver_outbox, send_reminders
 from social_scale_core.delivery.reminders import due_step
-from social_scale_http.container import Container
-from social_scale_http.sync_wiring import deliver_outbox, send_reminders
+from social_scale_wiring.container import Container
 
 from tests.http.test_invoice_send import World
 from tests.smtp_server import MailCatcher

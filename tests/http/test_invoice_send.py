@@ -16,10 +16,10 @@ from falcon import testing
 from pypdf import PdfReader
 from social_scale_adapters.auth.mail import DisabledMailer
 from social_scale_adapters.db.companies import companies
+from social_scale_app.app import create_app
+from social_scale_app.sync_wiring import deliver_outbox
 from social_scale_core.clock import FrozenClock
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
-from social_scale_http.sync_wiring import deliver_outbox
+from social_scale_wiring.container import Container
 from sqlalchemy import update
 
 from tests.http.conftest import assert_problem

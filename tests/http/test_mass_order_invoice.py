@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from social_scale_adapters.db.analytics.rollup import rebuild
 from social_scale_adapters.fampage.simulator import parse_fault
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 from sqlalchemy.orm import Session
 
 from tests.http.conftest import assert_problem

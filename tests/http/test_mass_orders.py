@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from social_scale_adapters.fampage.simulator import parse_fault
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import assert_problem
 from tests.http.test_orders import API, FOLLOWERS, Sandbox

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from falcon import testing
 from social_scale_adapters.db.orders.order_table import orders
-from social_scale_http.app import create_app
-from social_scale_http.container import Container
+from social_scale_app.app import create_app
+from social_scale_wiring.container import Container
 from sqlalchemy import update
 
 from tests.analytics_data import Data, store

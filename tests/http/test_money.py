@@ -13,7 +13,7 @@ import pytest
 from social_scale_adapters.fampage import rules
 from social_scale_adapters.fampage.simulator import parse_fault
 from social_scale_core.orders.links import NETWORK_HOSTS
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import assert_problem
 from tests.http.test_orders import API, FOLLOWERS, Sandbox
@@ -103,8 +103,8 @@ def test_the_company_default_and_the_setting_are_floored_too(
 
 def test_a_default_below_the_floor_does_not_start(
         make_container: Callable[..., Container]) -> None:
-    from social_scale_http.app import create_app
-    from social_scale_http.settings import ConfigError
+    from social_scale_app.app import create_app
+    from social_scale_wiring.settings import ConfigError
 
     container = make_container(invoice_default_multiplier=Decimal("0.9"))
     with pytest.raises(ConfigError, match="INVOICE_MIN_MULTIPLIER"):

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from social_scale_core.panel.provider import OrderStatus
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.http.console_support import Browser

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from social_scale_core.errors import ProviderUnavailable
 from social_scale_core.panel_budget import Priority
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import assert_problem
 from tests.http.test_orders import Sandbox
@@ -75,7 +75,7 @@ def test_a_budget_that_cannot_be_read_fails_the_order_as_not_sent(
 def test_the_bucket_is_named_by_a_digest_never_the_key(
         make_container: Callable[..., Container]) -> None:
     from social_scale_adapters.db.panel.panel_budget import panel_call_budget
-    from social_scale_http.provider_wiring import SANDBOX_API_KEY
+    from social_scale_wiring.provider_wiring import SANDBOX_API_KEY
 
     sandbox = Sandbox(make_container(panel_calls_per_minute=100))
     assert sandbox.place().status_code == 201

@@ -43,7 +43,7 @@ def test_liveness_and_readiness(client: testing.TestClient) -> None:
 
 
 def test_readiness_reports_a_dead_database(make_container) -> None:  # type: ignore[no-untyped-def]
-    from social_scale_http.app import create_app
+    from social_scale_app.app import create_app
 
     container = make_container("sqlite:////nonexistent-dir/x/y.db")
     result = testing.TestClient(create_app(container)).simulate_get("/health/ready")
@@ -105,7 +105,7 @@ def test_security_headers(client: testing.TestClient) -> None:
 
 
 def test_body_over_the_limit_is_413(make_container) -> None:  # type: ignore[no-untyped-def]
-    from social_scale_http.app import create_app
+    from social_scale_app.app import create_app
 
     app = create_app(make_container(max_body_bytes=2048))
     app.api.route("/test/echo", EchoResource())
@@ -114,7 +114,7 @@ def test_body_over_the_limit_is_413(make_container) -> None:  # type: ignore[no-
 
 
 def test_cors_allows_only_configured_origins(make_container) -> None:  # type: ignore[no-untyped-def]
-    from social_scale_http.app import create_app
+    from social_scale_app.app import create_app
 
     client = testing.TestClient(create_app(make_container(cors_origins="https://ops.example")))
     ok = client.simulate_get("/health/live", headers={"Origin": "https://ops.example"})

@@ -11,12 +11,12 @@ import httpx
 from falcon import testing
 from social_scale_adapters.db.heartbeats import Beat, record_beat
 from social_scale_adapters.db.migrate import downgrade, head_revision, upgrade
+from social_scale_app.app import create_app
+from social_scale_app.background.round import build_round
+from social_scale_app.worker_health import serve_health
 from social_scale_core.sync.worker import SyncSettings
-from social_scale_http.app import create_app
-from social_scale_http.background.round import build_round
-from social_scale_http.container import Container
 from social_scale_http.readiness import sync_state
-from social_scale_http.worker_health import serve_health
+from social_scale_wiring.container import Container
 
 from tests.http.conftest import admin_client
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 from pydantic import ValidationError
-from social_scale_http.container import Container
-from social_scale_http.gunicorn_app import options
-from social_scale_http.settings import Settings
+from social_scale_app.gunicorn_app import options
+from social_scale_wiring.container import Container
+from social_scale_wiring.settings import Settings
 
 PG_URL = "postgresql+psycopg://nobody@127.0.0.1:1/never_connected"
 

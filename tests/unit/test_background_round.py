@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from social_scale_adapters.db.engine import make_engine
 from social_scale_adapters.db.heartbeats import latest_beat
+from social_scale_app.background.round import BackgroundRound, Step
 from social_scale_core.clock import FrozenClock
 from social_scale_core.errors import ProviderUnavailable
-from social_scale_http.background.round import BackgroundRound, Step
 from sqlalchemy import Engine
 
 

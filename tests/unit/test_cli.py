@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from social_scale_http.cli import main
+from social_scale_app.cli import main
 
 
 def test_production_without_secret_refuses_to_start(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from social_scale_adapters.db.migrate import MIGRATIONS, head_revision, revision_ids
-from social_scale_http.cli import main
+from social_scale_app.cli import main
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_a_bad_revision_is_one_line(database: Path, capsys: pytest.CaptureFixtur
 
 
 def test_every_command_and_option_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    from social_scale_http.cli import parser
+    from social_scale_app.cli import parser
 
     def check(prefix: str, command: argparse.ArgumentParser) -> None:
         assert command.description, f"`{prefix} --help` says nothing"

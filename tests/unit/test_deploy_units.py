@@ -6,7 +6,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from social_scale_http.cli import parser
+from social_scale_app.cli import parser
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 UNITS = sorted(DEPLOY.glob("*.service"))

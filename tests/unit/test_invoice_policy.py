@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 from social_scale_core.invoicing import TaxMode
-from social_scale_http.invoice_policy import build_invoice_policy
-from social_scale_http.settings import ConfigError, Settings
+from social_scale_wiring.invoice_policy import build_invoice_policy
+from social_scale_wiring.settings import ConfigError, Settings
 
 
 def settings(**env: str) -> Settings:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from social_scale_http.settings import ConfigError, Settings, parse_duration
+from social_scale_wiring.settings import ConfigError, Settings, parse_duration
 
 
 def make(**values: object) -> Settings:
@@ -101,7 +101,7 @@ def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
 
 
 def test_production_warns_about_invoices_a_client_cannot_pay_from() -> None:
-    from social_scale_http.invoice_policy import invoice_warnings
+    from social_scale_wiring.invoice_policy import invoice_warnings
 
     safe = SAFE
     bare = " | ".join(invoice_warnings(make(**safe, invoice_tax_mode="gst",

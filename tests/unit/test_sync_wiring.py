@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from social_scale_http.settings import Settings
-from social_scale_http.sync_wiring import sync_settings
+from social_scale_app.sync_wiring import sync_settings
+from social_scale_wiring.settings import Settings
 
 
 @pytest.mark.parametrize(("url", "threads"), [

@@ -1,1 +1,3 @@
-"""The HTTP service: Falcon app, validation, auth middleware, DI container and CLI."""
+"""The HTTP adapter: the API's routes and resources, validation, auth middleware,
+conditional GET, problems, metrics and readiness. It takes its collaborators from the
+shared wiring's container (`social_scale_wiring`) and knows nothing of the console."""

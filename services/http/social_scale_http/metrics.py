@@ -1,4 +1,5 @@
-"""Prometheus metrics: HTTP requests, panel calls, the background sync, and `/metrics`.
+"""Prometheus metrics: HTTP requests, the background sync, and `/metrics` (the panel-call
+counters live in `social_scale_wiring.panel_metrics`, beside the container that uses them).
 
 Under gunicorn, `social-scale serve` sets PROMETHEUS_MULTIPROC_DIR (unless given) before
 any worker starts, so every worker writes its samples there and `/metrics` adds them up
@@ -29,8 +30,6 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from social_scale_core.clock import Clock
 from social_scale_core.errors import InvalidToken
-from social_scale_core.panel.provider import ProviderCall
-from social_scale_core.ports.provider import CallObserver
 
 from social_scale_http.api import operation
 
@@ -42,10 +41,6 @@ HTTP_LATENCY = Histogram(
     ["route", "method"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-PROVIDER_CALLS = Counter("social_scale_provider_calls_total", "Calls to the Fampage panel",
-                         ["action", "outcome"])
-PROVIDER_LATENCY = Histogram("social_scale_provider_call_duration_seconds",
-                             "Duration of calls to the Fampage panel", ["action"])
 ORDERS_SYNCED = Counter("social_scale_orders_synced_total",
                         "Orders brought current by the background sync")
 SYNC_FAILURES = Counter("social_scale_sync_failures_total",
@@ -65,23 +60,6 @@ class HttpMetrics:
         started = getattr(req.context, "metrics_started", None)
         if started is not None:
             HTTP_LATENCY.labels(route, req.method).observe(time.perf_counter() - started)
-
-
-class MetricsObserver:
-    """CallObserver counting panel calls by action and outcome, then telling `inner`
-    (the integration log): composed into the chain, never replacing it."""
-
-    def __init__(self, inner: CallObserver | None = None) -> None:
-        self._inner = inner
-
-    def record(self, call: ProviderCall) -> None:
-        try:
-            PROVIDER_CALLS.labels(call.action, "success" if call.success else "error").inc()
-            PROVIDER_LATENCY.labels(call.action).observe(max(0, call.duration_ms) / 1000)
-        except Exception:  # noqa: S110 - a metric must never break a panel call
-            pass
-        if self._inner is not None:
-            self._inner.record(call)
 
 
 class SyncMetrics:

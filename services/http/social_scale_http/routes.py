@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from social_scale_wiring.container import Container
+from social_scale_wiring.sync_config import runs_in_serve, sync_settings
+
 from social_scale_http.api import Api
-from social_scale_http.background.round import sync_settings
-from social_scale_http.background.runner import runs_in_serve
-from social_scale_http.container import Container
 from social_scale_http.metrics import metrics_resource
 from social_scale_http.openapi import build_openapi
 from social_scale_http.readiness import Readiness

@@ -8,9 +8,9 @@ import falcon
 from pydantic import Field
 from social_scale_core.alerts.model import Alert
 from social_scale_core.alerts.raising import AlertPorts, acknowledge, list_alerts
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
-from social_scale_http.container import Container
 from social_scale_http.schemas import OutModel, Page, PageQuery, UtcDateTime
 
 TAGS = ("alerts",)

@@ -7,9 +7,9 @@ from social_scale_core.analytics import reports
 from social_scale_core.analytics.model import OrderHistory
 from social_scale_core.analytics.ports import AnalyticsUowFactory
 from social_scale_core.errors import ValidationFailed
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
-from social_scale_http.container import Container
 from social_scale_http.resources import analytics_csv
 from social_scale_http.resources.analytics_schemas import (
     CompanyAnalyticsOut,

@@ -15,10 +15,10 @@ from pydantic_core import PydanticCustomError
 from social_scale_core.auth import accounts, sessions
 from social_scale_core.auth.model import SessionTokens, User
 from social_scale_core.auth.sessions import AuthPorts
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
 from social_scale_http.client_address import client_ip
-from social_scale_http.container import Container
 from social_scale_http.schemas import ApiModel, OutModel, PublicModel, UtcDateTime
 
 PREFIX = "/api/v1/auth"

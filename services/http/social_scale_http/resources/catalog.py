@@ -14,9 +14,9 @@ from social_scale_core.panel.catalog import (
     list_changes,
     refresh_catalog,
 )
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
-from social_scale_http.container import Container
 from social_scale_http.schemas import OutModel, Page, PageQuery, UtcDateTime
 
 TAGS = ("api-integrations",)

@@ -10,10 +10,10 @@ from social_scale_core.companies import service as companies
 from social_scale_core.companies.model import Company, CompanyDetails
 from social_scale_core.companies.service import CompanyPorts
 from social_scale_core.errors import ValidationFailed
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
 from social_scale_http.client_address import client_ip
-from social_scale_http.container import Container
 from social_scale_http.resources.invoice_schemas import Factor
 from social_scale_http.schemas import (
     ApiModel,

@@ -15,9 +15,9 @@ from social_scale_core.panel.ports import IntegrationsUowFactory
 from social_scale_core.panel.provider import Service
 from social_scale_core.panel.records import IntegrationLogEntry, LogQuery
 from social_scale_core.ports.provider import Provider
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
-from social_scale_http.container import Container
 from social_scale_http.schemas import (
     OutModel,
     Page,

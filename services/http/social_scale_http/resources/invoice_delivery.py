@@ -9,9 +9,9 @@ from pydantic import EmailStr, Field
 from social_scale_core.delivery.deps import DeliveryPorts
 from social_scale_core.delivery.model import Delivery
 from social_scale_core.delivery.send import SendRequest, deliveries, send_invoice
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
-from social_scale_http.container import Container
 from social_scale_http.schemas import ApiModel, OutModel, Page, UtcDateTime
 
 PREFIX = "/api/v1/invoices"

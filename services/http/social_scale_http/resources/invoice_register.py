@@ -12,9 +12,9 @@ from social_scale_adapters.db.uow import SqlUnitOfWork
 from social_scale_adapters.export.register import register_file
 from social_scale_core.clock import Clock
 from social_scale_core.invoicing.register import RegisterUnitOfWork, invoice_register
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
-from social_scale_http.container import Container
 from social_scale_http.schemas import QueryModel
 
 

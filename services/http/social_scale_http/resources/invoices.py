@@ -21,9 +21,9 @@ from social_scale_core.invoicing.lifecycle import (
     list_invoices,
 )
 from social_scale_core.invoicing.ports import InvoiceRenderer
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
-from social_scale_http.container import Container
 from social_scale_http.resources.invoice_schemas import (
     CreateBody,
     InvoiceDetailEnvelope,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import falcon
 from social_scale_core.orders import admin
 from social_scale_core.orders.admin import StatsChange
+from social_scale_wiring.container import Container
 
 from social_scale_http.api import Api, operation
-from social_scale_http.container import Container
 from social_scale_http.resources.mass_orders import MassOrdersResource
 from social_scale_http.resources.order_schemas import (
     ManualOrderBody,

@@ -11,7 +11,7 @@ from social_scale_core.invoicing.model import BillingParty, InvoicePolicy, TaxMo
 from social_scale_core.invoicing.numbering import check_prefix
 from social_scale_core.invoicing.payment import PaymentDetails
 
-from social_scale_http.settings import ConfigError, Settings
+from social_scale_wiring.settings import ConfigError, Settings
 
 
 def agency(settings: Settings) -> BillingParty:

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import structlog
+from social_scale_wiring.settings import Settings
 
-from social_scale_http.commands.registry import command
-from social_scale_http.settings import Settings
+from social_scale_app.commands.registry import command
 
 log = structlog.get_logger("social_scale.cli")
 
@@ -36,7 +36,7 @@ def reconcile_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     lost: look the order up at the panel, then PUT /api/v1/orders/{id}/status with the
     apiOrderId found there, or `failed`) and `submitting` orders older than
     --stale-minutes. Exits 0 whether or not any is found."""
-    from social_scale_http.sync_wiring import reconcile
+    from social_scale_app.sync_wiring import reconcile
 
     items = reconcile(settings, ns.stale_minutes)
     if ns.json:

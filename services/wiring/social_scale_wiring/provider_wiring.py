@@ -17,7 +17,7 @@ from social_scale_core.panel_budget import BudgetRule, CallBudget
 from social_scale_core.ports.provider import CallObserver
 from sqlalchemy import Engine
 
-from social_scale_http.settings import Settings
+from social_scale_wiring.settings import Settings
 
 if TYPE_CHECKING:
     from social_scale_adapters.fampage.simulator import Simulator

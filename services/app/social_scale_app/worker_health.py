@@ -9,12 +9,11 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import falcon
-
-from social_scale_http.background.round import sync_settings
-from social_scale_http.container import Container
 from social_scale_http.metrics import metrics_resource
 from social_scale_http.readiness import Readiness
 from social_scale_http.resources.health import HealthResource
+from social_scale_wiring.container import Container
+from social_scale_wiring.sync_config import sync_settings
 
 
 class _Server(ThreadingMixIn, WSGIServer):

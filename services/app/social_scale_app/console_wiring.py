@@ -5,8 +5,7 @@ from __future__ import annotations
 import falcon
 from social_scale_web.console import mount as mount_console
 from social_scale_web.deps import ConsoleDeps
-
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 
 
 def console_deps(container: Container) -> ConsoleDeps:

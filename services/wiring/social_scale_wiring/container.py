@@ -18,30 +18,30 @@ from social_scale_core.panel.catalog import CatalogPorts, StoredCatalog
 from social_scale_core.panel.provider_record import ensure_provider
 from social_scale_core.rate_limit import RateRule
 
-from social_scale_http.alert_wiring import (
+from social_scale_wiring.alert_wiring import (
     CatalogChangeFeed,
     alert_recipients,
     build_notifier,
     build_thresholds,
     mail_domain,
 )
-from social_scale_http.auth_wiring import (
+from social_scale_wiring.auth_wiring import (
     build_auth_mailer,
     build_auth_policy,
     build_password_hasher,
     build_token_codec,
 )
-from social_scale_http.delivery_wiring import build_delivery_settings, build_transport
-from social_scale_http.invoice_policy import build_invoice_policy, build_invoice_renderer
-from social_scale_http.metrics import MetricsObserver
-from social_scale_http.provider_wiring import (
+from social_scale_wiring.delivery_wiring import build_delivery_settings, build_transport
+from social_scale_wiring.invoice_policy import build_invoice_policy, build_invoice_renderer
+from social_scale_wiring.panel_metrics import MetricsObserver
+from social_scale_wiring.provider_wiring import (
     build_budget,
     build_integration_log,
     build_provider,
     build_provider_config,
     build_simulator,
 )
-from social_scale_http.settings import Settings
+from social_scale_wiring.settings import Settings
 
 
 class Container(containers.DeclarativeContainer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from social_scale_http.settings import Settings
+from social_scale_wiring.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
 AddArgs = Callable[[argparse.ArgumentParser], None]

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+from social_scale_wiring.settings import Settings
 
-from social_scale_http.commands.registry import command
-from social_scale_http.settings import Settings
+from social_scale_app.commands.registry import command
 
 log = structlog.get_logger("social_scale.cli")
 

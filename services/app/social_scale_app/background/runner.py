@@ -9,22 +9,14 @@ from pathlib import Path
 
 import structlog
 from social_scale_core.sync.worker import SyncWorker
+from social_scale_wiring.container import Container
+from social_scale_wiring.settings import Settings
 
-from social_scale_http.background.leader import AdvisoryLeader, FileLeader, Leader
-from social_scale_http.background.round import build_round, sync_deps
-from social_scale_http.container import Container
-from social_scale_http.settings import Settings
+from social_scale_app.background.leader import AdvisoryLeader, FileLeader, Leader
+from social_scale_app.background.round import build_round, sync_deps
 
 log = structlog.get_logger("social_scale.background")
 RETRY_LEAD_EVERY = 5.0  # seconds between a follower's attempts to take the lead
-
-
-def runs_in_serve(settings: Settings) -> bool:
-    """`on`/`off` force it; `auto` runs the round in `serve` on SQLite only (on PostgreSQL
-    `social-scale worker` runs as its own service)."""
-    if settings.sync_in_serve == "auto":
-        return settings.sqlite_path is not None or settings.database_url.startswith("sqlite")
-    return settings.sync_in_serve == "on"
 
 
 def lock_path(settings: Settings) -> Path:

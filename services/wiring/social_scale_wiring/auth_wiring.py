@@ -11,7 +11,7 @@ from social_scale_core.auth.model import AuthPolicy
 from social_scale_core.auth.ports import Mailer
 from social_scale_core.rate_limit import RateRule
 
-from social_scale_http.settings import Settings
+from social_scale_wiring.settings import Settings
 
 log = structlog.get_logger("social_scale.auth")
 

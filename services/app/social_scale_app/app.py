@@ -7,15 +7,16 @@ from typing import Any
 import falcon
 import structlog
 from social_scale_core.auth.sessions import authenticate
-
-from social_scale_http import console_wiring, logs, problems, routes
+from social_scale_http import logs, problems, routes
 from social_scale_http.api import Api
 from social_scale_http.client_address import ClientAddress, parse_networks
 from social_scale_http.conditional import ConditionalGet
-from social_scale_http.container import Container
-from social_scale_http.invoice_policy import invoice_warnings
 from social_scale_http.metrics import HttpMetrics
 from social_scale_http.middleware import BearerAuth, BodyLimit, RequestContext, VaryingCors
+from social_scale_wiring.container import Container
+from social_scale_wiring.invoice_policy import invoice_warnings
+
+from social_scale_app import console_wiring
 
 log = structlog.get_logger("social_scale.app")
 

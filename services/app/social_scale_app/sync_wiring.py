@@ -16,16 +16,17 @@ from social_scale_adapters.db.analytics.rollup_folder import (
     vacuum_deltas,
 )
 from social_scale_core.sync.worker import SyncWorker, needing_review
+from social_scale_wiring.container import Container
+from social_scale_wiring.settings import Settings
+from social_scale_wiring.sync_config import sync_settings
 
-from social_scale_http.background.round import build_round, round_steps, sync_deps, sync_settings
-from social_scale_http.background.steps import (
+from social_scale_app.background.round import build_round, round_steps, sync_deps
+from social_scale_app.background.steps import (
     catalog_step,
     check_alerts,
     deliver_outbox,
     send_reminders,
 )
-from social_scale_http.container import Container
-from social_scale_http.settings import Settings
 
 __all__ = ["catalog_step", "check_alerts", "deliver_outbox", "reconcile", "round_steps",
            "run_worker", "send_reminders", "sync_deps", "sync_settings"]
@@ -56,7 +57,7 @@ def run_worker(settings: Settings, *, once: bool, metrics_port: int | None) -> i
         return _once(container)
     port = metrics_port or settings.worker_metrics_port
     if port:
-        from social_scale_http.worker_health import serve_health
+        from social_scale_app.worker_health import serve_health
 
         serve_health(container, settings.worker_metrics_host, port)
     if settings.sqlite_path is not None:

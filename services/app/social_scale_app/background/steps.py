@@ -13,8 +13,7 @@ from social_scale_core.delivery.drain import drain_outbox
 from social_scale_core.delivery.reminders import queue_reminders
 from social_scale_core.errors import ProviderError
 from social_scale_core.panel.catalog import refresh_if_due
-
-from social_scale_http.container import Container
+from social_scale_wiring.container import Container
 
 log = structlog.get_logger("social_scale.background")
 

@@ -14,7 +14,7 @@ from social_scale_core.panel.catalog.lookup import significant_changes
 from social_scale_core.panel.catalog.model import ChangeKind
 from social_scale_core.panel.catalog.refresh import CatalogPorts
 
-from social_scale_http.settings import ConfigError, Settings
+from social_scale_wiring.settings import ConfigError, Settings
 
 
 class CatalogChangeFeed:

@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from social_scale_http.provider_wiring import SANDBOX_API_KEY
-from social_scale_http.settings import Settings
+from social_scale_wiring.provider_wiring import SANDBOX_API_KEY
+from social_scale_wiring.settings import Settings
 
 ENV_URL = "SANDBOX_PANEL_URL"
 URL_FILE = "sandbox-panel.url"  # where `worker` finds the panel `serve` started
@@ -63,7 +63,7 @@ def start_panel(settings: Settings) -> subprocess.Popen[bytes]:
     # ./data need not exist when the DB is PostgreSQL.
     base.mkdir(mode=0o700, parents=True, exist_ok=True)
     port = _free_port()
-    cmd = [sys.executable, "-m", "social_scale_http.cli", "simulator", "--host", "127.0.0.1",
+    cmd = [sys.executable, "-m", "social_scale_app.cli", "simulator", "--host", "127.0.0.1",
            "--port", str(port), "--api-key", SANDBOX_API_KEY, "--seed", str(settings.sandbox_seed),
            "--state-file", str(base / "sandbox-panel.json"), "--no-control"]
     proc = subprocess.Popen(cmd, preexec_fn=_die_with_parent)  # noqa: S603 - fixed argv

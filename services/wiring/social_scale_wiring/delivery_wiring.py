@@ -8,9 +8,9 @@ from social_scale_core.delivery.deps import DeliverySettings
 from social_scale_core.delivery.ports import MailTransport
 from social_scale_core.invoicing.model import InvoicePolicy
 
-from social_scale_http.alert_wiring import mail_domain
-from social_scale_http.invoice_policy import payment_details
-from social_scale_http.settings import Settings
+from social_scale_wiring.alert_wiring import mail_domain
+from social_scale_wiring.invoice_policy import payment_details
+from social_scale_wiring.settings import Settings
 
 
 def build_transport(mailer: Mailer) -> MailTransport:

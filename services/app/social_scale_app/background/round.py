@@ -17,19 +17,19 @@ from attrs import define, field, frozen
 from social_scale_adapters.db.heartbeats import Beat, record_beat
 from social_scale_core.clock import Clock
 from social_scale_core.panel_budget import background_calls
-from social_scale_core.sync.worker import SyncDeps, SyncSettings, sync_pass
+from social_scale_core.sync.worker import SyncDeps, sync_pass
+from social_scale_http.metrics import SyncMetrics
+from social_scale_wiring.container import Container
+from social_scale_wiring.sync_config import sync_settings
 from sqlalchemy import Engine
 
-from social_scale_http.background.steps import (
+from social_scale_app.background.steps import (
     catalog_step,
     check_alerts,
     deliver_outbox,
     purge_step,
     send_reminders,
 )
-from social_scale_http.container import Container
-from social_scale_http.metrics import SyncMetrics
-from social_scale_http.settings import Settings
 
 log = structlog.get_logger("social_scale.background")
 
@@ -44,14 +44,6 @@ class Step:
     name: str
     run: Callable[[], object]
     backs_off: bool = False
-
-
-def sync_settings(settings: Settings) -> SyncSettings:
-    """One batch at a time on SQLite (a single writer), `SYNC_CONCURRENCY` elsewhere."""
-    return SyncSettings(
-        interval=settings.sync_interval.total_seconds(), batch_size=settings.sync_batch_size,
-        concurrency=(1 if settings.database_url.startswith("sqlite")
-                     else settings.sync_concurrency))
 
 
 def sync_deps(container: Container) -> SyncDeps:

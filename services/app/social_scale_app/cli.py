@@ -9,12 +9,12 @@ import sys
 from typing import Any
 
 import structlog
-
 from social_scale_http import logs
-from social_scale_http.commands import database as _database  # noqa: F401 - registers
-from social_scale_http.commands import review as _review  # noqa: F401 - registers
-from social_scale_http.commands.registry import COMMANDS, command
-from social_scale_http.settings import ConfigError, Settings
+from social_scale_wiring.settings import ConfigError, Settings
+
+from social_scale_app.commands import database as _database  # noqa: F401 - registers
+from social_scale_app.commands import review as _review  # noqa: F401 - registers
+from social_scale_app.commands.registry import COMMANDS, command
 
 log = structlog.get_logger("social_scale.cli")
 __all__ = ["COMMANDS", "command", "main"]
@@ -67,7 +67,7 @@ def _metrics_dir() -> None:
 
 def _say_how_to_create_the_admin(settings: Settings) -> None:
     """With no admin yet and register closed to the network, say how to make one."""
-    from social_scale_http.admin import admin_exists
+    from social_scale_app.admin import admin_exists
 
     if not settings.bootstrap_required or settings.admin_bootstrap_token is not None:
         return
@@ -85,7 +85,7 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     On SQLite it migrates first and, with SYNC_IN_SERVE=auto, runs the background sync in
     one of its workers; without FAMPAGE_API_KEY it starts the sandbox panel."""
     _metrics_dir()
-    from social_scale_http.gunicorn_app import run
+    from social_scale_app.gunicorn_app import run
 
     settings.resolved_jwt_secret()
     if settings.sqlite_path is not None or settings.app_env != "production":
@@ -105,7 +105,7 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     _say_how_to_create_the_admin(settings)
     panel = None
     if settings.sandbox:
-        from social_scale_http import sandbox
+        from social_scale_app import sandbox
 
         panel = sandbox.start_panel(settings)
     try:
@@ -118,7 +118,7 @@ def serve_cmd(ns: argparse.Namespace, settings: Settings) -> int:
 
 
 def _background_mode(settings: Settings) -> str:
-    from social_scale_http.background.runner import runs_in_serve
+    from social_scale_wiring.sync_config import runs_in_serve
 
     return "in serve" if runs_in_serve(settings) else "separate `social-scale worker`"
 
@@ -222,10 +222,10 @@ def worker_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     the panel fails) until SIGTERM: the status sync of open orders, their refills and
     the invoice adjustments of partial and canceled orders. On PostgreSQL run it as its
     own service (several may share one database); on SQLite `serve` does this itself."""
-    from social_scale_http.sync_wiring import run_worker
+    from social_scale_app.sync_wiring import run_worker
 
     if settings.sandbox and not settings.sandbox_panel_url:
-        from social_scale_http.sandbox import shared_panel_url
+        from social_scale_app.sandbox import shared_panel_url
 
         url = shared_panel_url(settings)
         if url is None:
@@ -272,7 +272,7 @@ def _create_admin_args(p: argparse.ArgumentParser) -> None:
 def create_admin_cmd(ns: argparse.Namespace, settings: Settings) -> int:
     """Create the single SUPER_ADMIN account from the shell; the password is read from a
     prompt (or from stdin when piped). Refused when an administrator already exists."""
-    from social_scale_http.admin import create_admin, read_password
+    from social_scale_app.admin import create_admin, read_password
 
     if settings.sqlite_path is not None or not settings.is_production:
         _migrate(settings)

@@ -32,10 +32,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         # Built in each worker after the fork: engines and pools are never shared.
         from social_scale_adapters.db.analytics.rollup_folder import RollupFolder
+        from social_scale_wiring.container import Container
+        from social_scale_wiring.sync_config import runs_in_serve
 
-        from social_scale_http.app import create_app
-        from social_scale_http.background.runner import InProcessRunner, runs_in_serve
-        from social_scale_http.container import Container
+        from social_scale_app.app import create_app
+        from social_scale_app.background.runner import InProcessRunner
 
         container = Container()
         app = create_app(container)

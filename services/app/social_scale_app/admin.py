@@ -7,9 +7,8 @@ import sys
 
 from social_scale_core.auth import accounts
 from social_scale_core.errors import AdminExists, ValidationFailed
-
-from social_scale_http.container import Container
-from social_scale_http.settings import Settings
+from social_scale_wiring.container import Container
+from social_scale_wiring.settings import Settings
 
 
 def read_password() -> str:
