@@ -21,7 +21,7 @@ from social_scale_core.invoicing import (
     issue_invoice,
     list_invoices,
 )
-from social_scale_core.invoicing.lifecycle import get_invoice, history
+from social_scale_core.invoicing.lifecycle import get_invoice, history, invoice_sums
 from social_scale_core.invoicing.model import InvoiceLine, TaxLine
 
 from tests.contract.invoicing_backends import Backend, backend  # noqa: F401
@@ -206,3 +206,24 @@ def test_invoicing_an_order_reads_its_cost_and_company(backend: Backend) -> None
     assert invoice.lines[0].quantity == 750 and invoice.base_cost == Decimal("7.5")
     assert invoice.subtotal == Decimal("18.75")
     assert [t.name for t in invoice.taxes] == ["CGST", "SGST"]
+
+
+def test_sums_add_up_what_the_list_shows_and_overdue_lists_most_recently_due_first(
+        backend: Backend) -> None:  # noqa: F811
+    bills = [issue(backend, backend.order(), PLAIN, at=NOW - timedelta(days=60 - 7 * k),
+                   cost=f"{10 + k}.25") for k in range(6)]
+    for bill in bills[:5]:
+        change_status(backend.factory, bill.id, S.SENT, NOW, "a")
+    change_status(backend.factory, bills[1].id, S.PAID, NOW, "a")
+    for kw in ({}, {"status": S.OVERDUE}, {"status": S.PAID}, {"status": S.DRAFT}):
+        items, total = list_invoices(backend.factory, InvoiceFilter(now=NOW, **kw))  # type: ignore[arg-type]
+        totals, count = invoice_sums(backend.factory, InvoiceFilter(now=NOW, **kw))  # type: ignore[arg-type]
+        assert count == total == len(items)
+        assert totals == ({"INR": sum((i.total for i in items), Decimal(0))} if items else {})
+    overdue, _ = list_invoices(backend.factory, InvoiceFilter(now=NOW, status=S.OVERDUE))
+    assert [i.id for i in overdue] == sorted((i.id for i in overdue), key=lambda i: next(
+        b.due_at for b in bills if b.id == i), reverse=True)
+    assert len(overdue) >= 3 and overdue[0].due_at > overdue[-1].due_at
+    totals, count = invoice_sums(backend.factory, InvoiceFilter(
+        now=NOW, status=S.OVERDUE, count_upto=1))  # capped: the two most recently due
+    assert count == 2 and totals == {"INR": overdue[0].total + overdue[1].total}

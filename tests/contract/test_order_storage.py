@@ -128,6 +128,19 @@ def test_filters_and_sorting(uow_factory, company_id: str) -> None:  # type: ign
 
 
 @pytest.mark.usefixtures("many")
+def test_heads_read_each_listing_as_its_own_page_would(  # type: ignore[no-untyped-def]
+        uow_factory, company_id: str) -> None:
+    queries = [(OrderQuery(status=S.PENDING, sort="createdAt"), 1), (OrderQuery(), 3),
+               (OrderQuery(status=S.CANCELED), 10), (OrderQuery(company_id=company_id), 2),
+               (OrderQuery(sort="cost"), 4)]
+    with uow_factory() as uow:
+        heads = uow.orders.heads(queries)
+        pages = [uow.orders.list(query, limit, 0)[0] for query, limit in queries]
+    assert [list(h) for h in heads] == pages
+    assert [len(h) for h in heads] == [1, 3, 0, 2, 4]
+
+
+@pytest.mark.usefixtures("many")
 def test_stats_are_exact_per_currency_and_network(uow_factory) -> None:  # type: ignore[no-untyped-def]
     with uow_factory() as uow:
         stats = uow.orders.stats(OrderQuery())

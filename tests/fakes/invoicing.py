@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from decimal import Decimal
 from types import TracebackType
 from typing import Self
 
 from attrs import define, evolve, field
 from social_scale_core.errors import Conflict
-from social_scale_core.invoicing.model import CreditNote, HistoryEntry, Invoice
+from social_scale_core.invoicing.model import CreditNote, HistoryEntry, Invoice, InvoiceStatus
 from social_scale_core.invoicing.numbering import NumberPlan
 from social_scale_core.invoicing.ports import InvoiceFilter, OrderForInvoice
 
@@ -106,11 +107,25 @@ class _Invoices:
         assert invoice.id in self._s.invoices
         self._s.invoices[invoice.id] = copy.deepcopy(invoice)
 
+    def _found(self, query: InvoiceFilter) -> list[Invoice]:
+        overdue = query.status is InvoiceStatus.OVERDUE  # most recently due first
+        return sorted((i for i in self._s.invoices.values() if _matches(i, query)),
+                      key=lambda i: (i.due_at if overdue else i.issued_at, i.number),
+                      reverse=True)
+
     def list(self, query: InvoiceFilter) -> tuple[list[Invoice], int]:
-        found = sorted((i for i in self._s.invoices.values() if _matches(i, query)),
-                       key=lambda i: (i.issued_at, i.number), reverse=True)
+        found = self._found(query)
         page = found[query.offset: query.offset + query.limit]
         return [copy.deepcopy(i) for i in page], len(found)
+
+    def sums(self, query: InvoiceFilter) -> tuple[dict[str, Decimal], int]:
+        found = self._found(query)
+        if query.count_upto is not None:
+            found = found[:query.count_upto + 1]
+        totals: dict[str, Decimal] = {}
+        for invoice in found:
+            totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + invoice.total
+        return totals, len(found)
 
 
 class _CreditNotes:

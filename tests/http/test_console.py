@@ -366,3 +366,65 @@ def test_odd_forms_never_give_a_server_error(signed_in: Browser, path: str,
     result = signed_in.post(path, data, csrf_from="/")
     assert result.status_code < 500, result.text[:500]
     assert "Traceback" not in result.text
+
+
+def test_the_dashboard_cuts_days_at_local_midnight_and_ranks_companies_by_profit(
+        signed_in: Browser, container: Any) -> None:
+    """Two orders a second either side of midnight in Asia/Kolkata (18:30 UTC): each in
+    its own local day's bar, only the later one today; the top company is the one with the
+    larger profit this month (both orders fall in it unless today is the 1st)."""
+    from datetime import UTC, datetime
+    from datetime import timedelta as td
+    from decimal import Decimal as D
+    from zoneinfo import ZoneInfo
+
+    from social_scale_web import periods
+
+    from tests.analytics_data import Bill, Data, Ord, store
+
+    zone = ZoneInfo("Asia/Kolkata")
+    now = datetime.now(UTC)
+    midnight = periods.day_start(now, zone)
+    if now - midnight < td(seconds=5):  # a local day just begun: the later order ahead
+        midnight -= td(days=1)
+    ids = ["00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b"]
+
+    def order(n: int, at: datetime, company: int, total: str) -> Ord:
+        return Ord(f"10000000-0000-0000-0000-{n:012d}", company, 101, "instagram.com/alpha",
+                   "https://instagram.com/alpha", 100, None, "completed", "INR", D("1.5"),
+                   None, at, Bill(f"bill-{n}", "sent", "INR", D(total)))
+
+    store(container.engine(), Data(ids, [order(1, midnight - td(seconds=1), 0, "100.00"),
+                                         order(2, midnight + td(seconds=1), 1, "250.00")]))
+    page = signed_in.get("/").text
+    today = midnight.astimezone(zone)
+    before = (today - td(days=1)).strftime("%d %b")
+    assert f"<title>{before}: Revenue ₹100</title>" in page
+    assert f"<title>{today:%d %b}: Revenue ₹250</title>" in page
+    assert 'data-figure="orders-today">1<' in page
+    top = re.findall(r'<a href="/companies/([0-9a-f-]+)">', page)
+    assert top[0] == ids[1]
+
+
+def test_the_dashboard_asks_the_panel_balance_at_most_every_few_seconds(
+        signed_in: Browser, container: Any) -> None:
+    """Each ask is a panel call (and one of the budget's): reloads within the cache's
+    time to live show the balance asked before, and say how old it is."""
+    import time
+
+    from social_scale_adapters.db.panel.integration_logs import integration_logs
+    from sqlalchemy import func, select
+
+    def asks() -> int:
+        with container.engine().connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(integration_logs).where(
+                integration_logs.c.action == "balance")).scalar_one())
+
+    first = signed_in.get("/")
+    before = asks()
+    assert before >= 1  # the first load asked the panel
+    time.sleep(1.1)
+    again = signed_in.get("/")
+    assert asks() == before  # not asked again
+    assert 'data-figure="balance"' in first.text and 'data-figure="balance"' in again.text
+    assert re.search(r"asked [1-9]\d* s ago", again.text)

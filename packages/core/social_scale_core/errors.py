@@ -129,7 +129,7 @@ class Overloaded(DomainError):
 
 class StorageUnavailable(DomainError):
     """The storage's connection broke (a restart, a killed backend): the work was not
-    done, or not known to be. A read may be run once more on a fresh connection
+    done, or not known to be. A read may be run again on a fresh connection
     (`ports.uow.read_retrying`); a write never is, blindly."""
 
     code = "storage_unavailable"

@@ -1,5 +1,7 @@
-"""The panel balance for previews, asked at most every few seconds (each ask is a panel
-call, and the preview runs as the operator types)."""
+"""The panel balance for the previews and the dashboard, asked at most every few seconds:
+each ask is a panel call (a quarter of a second or more, and one of the budget's 100 a
+minute), the preview runs as the operator types, and the dashboard is reloaded. A console
+placement forgets it; the dashboard says how old it is."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from social_scale_core.ports.provider import Provider
 
 
 class BalanceCache:
-    def __init__(self, provider: Provider, ttl: float = 30.0) -> None:
+    def __init__(self, provider: Provider, ttl: float = 15.0) -> None:
         self._provider = provider
         self._ttl = ttl
         self._lock = threading.Lock()
@@ -32,6 +34,20 @@ class BalanceCache:
         with self._lock:
             self._value, self._at = value, time.monotonic()
         return value
+
+    def current(self) -> tuple[Balance | str, float]:
+        """The balance and its age in seconds (at most `ttl`), or what the panel said when
+        it failed (a failure is not kept: the next ask tries again)."""
+        with self._lock:
+            if self._value is not None and time.monotonic() - self._at < self._ttl:
+                return self._value, time.monotonic() - self._at
+        try:
+            value = account_balance(self._provider)
+        except ProviderError as exc:
+            return exc.detail or "The panel did not answer.", 0.0
+        with self._lock:
+            self._value, self._at = value, time.monotonic()
+        return value, 0.0
 
     def forget(self) -> None:
         with self._lock:

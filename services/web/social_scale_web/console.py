@@ -48,7 +48,7 @@ def mount(app: falcon.App, deps: ConsoleDeps) -> None:  # type: ignore[type-arg]
     app.add_middleware(ConsoleGate(deps, views))
     balance = BalanceCache(deps.provider)
     app.add_route("/static/{name}", StaticFiles())
-    app.add_route("/", dashboard.DashboardPage(deps, views))
+    app.add_route("/", dashboard.DashboardPage(deps, views, balance=balance))
     app.add_route("/login", auth.LoginPage(deps, views))
     app.add_route("/setup", auth.SetupPage(deps, views))
     app.add_route("/logout", auth.LogoutPage(deps, views))

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from social_scale_core.errors import StorageUnavailable
+from social_scale_core.ports.uow import READ_ATTEMPTS
 from sqlalchemy import BigInteger, Column, Engine, String, Table, bindparam, text
 from sqlalchemy import func as sa_func
 from sqlalchemy import select as sa_select
@@ -69,8 +70,8 @@ class SqlDataVersions:
         self._pending_fold = pending_fold
 
     def current(self, names: Iterable[str]) -> int:
-        """The summed versions of `names`; a read, so once more on a fresh connection if
-        the first one was found broken (the pool has no pre-ping), else StorageUnavailable."""
+        """The summed versions of `names`; a read, so again on a fresh connection if one
+        was found broken (the pool has no pre-ping), else StorageUnavailable."""
         wanted = sorted(set(names))
         return _read_retrying(lambda: self._current(wanted))
 
@@ -103,13 +104,15 @@ class SqlDataVersions:
 
 
 def _read_retrying(read: Callable[[], T]) -> T:
-    """A read, once more on a fresh connection if the first was found broken (the pool has
-    no pre-ping); a second broken connection is StorageUnavailable."""
-    try:
-        return read()
-    except DBAPIError as exc:
-        if not exc.connection_invalidated:
-            raise
+    """A read, again on a fresh connection if one was found broken (the pool has no
+    pre-ping), up to READ_ATTEMPTS in all; a connection broken every time is
+    StorageUnavailable."""
+    for _ in range(READ_ATTEMPTS - 1):
+        try:
+            return read()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
     try:
         return read()
     except DBAPIError as exc:

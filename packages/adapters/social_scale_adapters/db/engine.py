@@ -33,8 +33,8 @@ def make_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> Engine:
     # which read little (the analytics rollup): more than it ever saves here.
     # No pre-ping: it cost a round trip per checkout (issue 17). A connection found dead
     # fails its first statement instead; SQLAlchemy then drops every pooled connection
-    # opened before it, the unit of work says StorageUnavailable, and reads run once more
-    # on a fresh connection (`read_retrying`).
+    # opened before it, the unit of work says StorageUnavailable, and reads run again
+    # on a fresh connection (`read_retrying`, up to three times).
     return create_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
         connect_args={"options": "-c jit=off"},

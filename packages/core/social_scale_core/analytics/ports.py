@@ -36,6 +36,16 @@ class AnalyticsReader(Protocol):
         """Totals and the breakdowns by status, network, service and month (UTC)."""
         ...
 
+    def top_companies(self, period: Period, currency: str,
+                      count: int) -> list[tuple[str, Figures]]:
+        """The `count` companies (ids) with the highest profit in `currency` in `period`,
+        best first, with their figures."""
+        ...
+
+    def status_counts(self) -> dict[str, int]:
+        """How many orders are in each status now (statuses with none left out)."""
+        ...
+
     def summary(self, scope: OrderScope, period: Period) -> Figures:
         """The figures of every order in scope and period."""
         ...
@@ -46,12 +56,14 @@ class AnalyticsReader(Protocol):
         ...
 
     def summaries(self, scope: OrderScope, periods: Sequence[Period]) -> list[Figures]:
-        """`summary` of each period in turn (a run of consecutive ones read at once)."""
+        """`summary` of each period in turn, read at once where the scope allows."""
         ...
 
-    def company_figures(self, period: Period, company_ids: Sequence[str]) -> dict[str, Figures]:
-        """Each company's figures in `period`, read at once (a company with no orders in
-        it is left out); the same figures as `summary` with the company's scope."""
+    def company_figures(self, period: Period,
+                        company_ids: Sequence[str] | None) -> dict[str, Figures]:
+        """Each company's figures in `period` (None: every company's), read at once (a
+        company with no orders in it is left out); the same figures as `summary` with
+        the company's scope."""
         ...
 
 

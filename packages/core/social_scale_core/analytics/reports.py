@@ -14,6 +14,7 @@ from social_scale_core.analytics.model import (
     Stats,
 )
 from social_scale_core.analytics.ports import AnalyticsUowFactory
+from social_scale_core.companies.model import Company
 from social_scale_core.errors import NotFound, ValidationFailed
 from social_scale_core.orders.links import BadLink, normalise_link, target_key
 
@@ -54,6 +55,23 @@ def company_figures(uow: AnalyticsUowFactory, period: Period,
     with uow() as unit:
         found = unit.analytics.company_figures(period, company_ids) if company_ids else {}
     return {cid: found.get(cid, EMPTY_FIGURES) for cid in company_ids}
+
+
+def top_companies(uow: AnalyticsUowFactory, period: Period, currency: str,
+                  count: int) -> list[tuple[Company, Figures]]:
+    """The `count` companies with the highest profit in `currency` in `period`, best
+    first, with their figures."""
+    _check(period)
+    with uow() as unit:
+        best = unit.analytics.top_companies(period, currency, count)
+        named = [(unit.companies.get(company_id), figures) for company_id, figures in best]
+    return [(company, figures) for company, figures in named if company is not None]
+
+
+def status_counts(uow: AnalyticsUowFactory) -> dict[str, int]:
+    """The number of orders in each status, all time (the dashboard's open work)."""
+    with uow() as unit:
+        return unit.analytics.status_counts()
 
 
 def stats(uow: AnalyticsUowFactory, period: Period) -> Stats:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 
 from attrs import evolve, frozen
 
@@ -75,6 +76,13 @@ def list_invoices(uow_factory: UowFactory, query: InvoiceFilter) -> tuple[list[I
     """One page of invoices matching the filter, and how many match in all."""
     with uow_factory() as uow:
         return uow.invoices.list(query)
+
+
+def invoice_sums(uow_factory: UowFactory, query: InvoiceFilter) -> tuple[dict[str, Decimal], int]:
+    """The totals per currency of every invoice matching the filter, and how many match
+    (both over at most `count_upto` + 1 invoices when it is set)."""
+    with uow_factory() as uow:
+        return uow.invoices.sums(query)
 
 
 def company_invoices(uow_factory: UowFactory, query: InvoiceFilter) -> tuple[list[Invoice], int]:

@@ -96,6 +96,11 @@ class InvoiceRepository(Protocol):
         """One page (newest first) and the number of invoices that match in all."""
         ...
 
+    def sums(self, query: InvoiceFilter) -> tuple[dict[str, Decimal], int]:
+        """The totals per currency of the invoices matching the filter (its page aside),
+        and their number; over at most `count_upto` + 1 of them when it is set."""
+        ...
+
 
 class CreditNoteRepository(Protocol):
     """Credit notes, linked to the invoice they credit."""

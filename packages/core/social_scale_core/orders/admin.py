@@ -50,7 +50,7 @@ class StatsChange:
 
 
 def _read(ports: OrderPorts, fn: Callable[[OrdersUnitOfWork], T]) -> T:
-    """`fn` writes nothing: it runs in a read unit, once more if the connection broke."""
+    """`fn` writes nothing: it runs in a read unit, again if the connection broke."""
     return read_retrying(ports.reads or ports.uow, fn)
 
 
@@ -72,6 +72,13 @@ def page_orders(ports: OrderPorts, query: OrderQuery, limit: int,
                 after: OrderCursor | None) -> OrderPage:
     """A keyset page of the listing (the console's orders list)."""
     return _read(ports, lambda uow: uow.orders.page(query, limit, after))
+
+
+def order_heads(ports: OrderPorts,
+                queries: Sequence[tuple[OrderQuery, int]]) -> Sequence[Sequence[Order]]:
+    """The first orders of each listing, as many as its limit, read at once (the
+    dashboard's lists)."""
+    return _read(ports, lambda uow: uow.orders.heads(queries))
 
 
 def order_stats(ports: OrderPorts, query: OrderQuery) -> OrderStats:

@@ -137,6 +137,10 @@ class OrderRepository(Protocol):
         deep it is (no OFFSET)."""
         ...
 
+    def heads(self, queries: Sequence[tuple[OrderQuery, int]]) -> Sequence[Sequence[Order]]:
+        """The first orders of each listing, as many as its limit (no counts), at once."""
+        ...
+
     def status_history(self, order_id: str) -> Sequence[StatusChange]:
         """Every change of the order's status, oldest first (recorded by `save`)."""
         ...

@@ -37,13 +37,20 @@ class UnitOfWork(Protocol):
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
+READ_ATTEMPTS = 3  # a lost connection is replaced by a fresh one; a read may meet two
+
+
 def read_retrying(units: Callable[[], U], read: Callable[[U], T]) -> T:
     """`read(uow)` in a unit from `units`; if the storage connection was lost
-    (StorageUnavailable), once more in a fresh unit, on a fresh connection. Only for work
-    that writes nothing: a write is never repeated behind its caller's back."""
-    try:
-        with units() as uow:
-            return read(uow)
-    except StorageUnavailable:
-        with units() as uow:
-            return read(uow)
+    (StorageUnavailable), again in a fresh unit, on a fresh connection, up to
+    READ_ATTEMPTS in all: a fresh connection can be cut too while the database restarts
+    or sheds its backends. Only for work that writes nothing: a write is never repeated
+    behind its caller's back."""
+    for _ in range(READ_ATTEMPTS - 1):
+        try:
+            with units() as uow:
+                return read(uow)
+        except StorageUnavailable:
+            continue
+    with units() as uow:
+        return read(uow)

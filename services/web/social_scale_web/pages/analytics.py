@@ -11,6 +11,7 @@ from social_scale_core.errors import ValidationFailed
 
 from social_scale_web import exports
 from social_scale_web.charts import Series, bar_chart
+from social_scale_web.fanout import gather
 from social_scale_web.page import Page
 from social_scale_web.pages.dashboard import inr, money_series
 from social_scale_web.pages.orders import _day
@@ -50,11 +51,12 @@ class AnalyticsPage(Page):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         period = period_of(req, self.deps.invoice_policy.timezone)
         pager = Pager.of(req, 25)
-        try:
-            stats = reports.stats(self.deps.uow, period)
-            companies, total = reports.company_analytics(self.deps.uow, period, pager.limit,
-                                                         pager.offset)
-            target = self._target(req, period)
+        try:  # three independent reads, at once
+            stats, (companies, total), target = gather(
+                lambda: reports.stats(self.deps.uow, period),
+                lambda: reports.company_analytics(self.deps.uow, period, pager.limit,
+                                                  pager.offset),
+                lambda: self._target(req, period))
         except ValidationFailed as exc:
             self.error_page(req, resp, exc)
             return

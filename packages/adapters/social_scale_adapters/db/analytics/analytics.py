@@ -38,13 +38,13 @@ from social_scale_adapters.db.analytics.analytics_sql import (
 )
 from social_scale_adapters.db.analytics.analytics_summary import (
     EMPTY,
-    consecutive,
     fold,
     order_sums,
-    per_period,
 )
 from social_scale_adapters.db.analytics.rollup import STATS_DIMS
+from social_scale_adapters.db.analytics.rollup_ranges import figures_rows, money
 from social_scale_adapters.db.analytics.rollup_read import period_rows
+from social_scale_adapters.db.analytics.rollup_tables import analytics_deltas, analytics_rollup
 from social_scale_adapters.db.companies import companies
 from social_scale_adapters.db.orders.order_table import orders
 from social_scale_adapters.db.types import Money as MoneyType
@@ -78,19 +78,23 @@ class SqlAnalyticsReader:
         return self._session.get_bind().dialect.name
 
     def summary(self, scope: OrderScope, period: Period) -> Figures:
-        """A company's from the rollup; a target's in one pass over its orders, each joined
-        to its invoice (the facts' three arms would read the orders three times)."""
-        if scope.company_id is not None and scope.target_key is None:
-            return self._company_figures(period, [scope.company_id]).get(
-                scope.company_id, EMPTY)
+        """All orders' and a company's from the rollup; a target's in one pass over its
+        orders, each joined to its invoice (the facts' three arms would read the orders
+        three times)."""
+        if scope.target_key is None:
+            return self.summaries(scope, [period])[0]
         return fold(order_sums(self._session, order_filter(period, scope)))
 
     def summaries(self, scope: OrderScope, periods: Sequence[Period]) -> list[Figures]:
-        """One pass over the orders when the periods follow each other (a company's come
-        from the rollup, a period at a time)."""
-        if len(periods) > 1 and consecutive(periods) and scope.company_id is None:
-            return per_period(self._session, scope, periods)
-        return [self.summary(scope, period) for period in periods]
+        """From the rollup, every period in one statement (all orders' or a company's);
+        a target's a period at a time."""
+        if scope.target_key is not None:
+            return [self.summary(scope, period) for period in periods]
+        ids = None if scope.company_id is None else [scope.company_id]
+        found = figures_by(money(figures_rows(self._session, periods,
+                                              companies=ids is not None, company_ids=ids)),
+                           lambda row: row.n)
+        return [found.get(n, EMPTY) for n in range(len(periods))]
 
     def companies(self, period: Period, limit: int,
                   offset: int) -> tuple[list[CompanyAnalytics], int]:
@@ -111,30 +115,31 @@ class SqlAnalyticsReader:
             for row in page
         ], int(total)
 
-    def company_figures(self, period: Period, company_ids: Sequence[str]) -> dict[str, Figures]:
-        return self._company_figures(period, list(company_ids))
+    def company_figures(self, period: Period,
+                        company_ids: Sequence[str] | None) -> dict[str, Figures]:
+        return self._company_figures(period, None if company_ids is None else list(company_ids))
 
-    def _company_figures(self, period: Period, ids: list[str]) -> dict[str, Figures]:
+    def _company_figures(self, period: Period, ids: list[str] | None) -> dict[str, Figures]:
         """Each company's figures in the period, from the rollup's 'company' rows."""
-        src = union_all(*period_rows(self._dialect, period, ("company",), ids)).cte("src")
-        return figures_by(self._session.execute(
-            _sums(src, literal("company", String), src.c.key, literal(None, String),
-                  [src.c.key])), lambda row: row.key)
+        return figures_by(money(figures_rows(self._session, [period], companies=True,
+                                             company_ids=ids)), lambda row: row.key)
 
     def _usage(self, where: Sequence[ColumnElement[bool]]
                ) -> tuple[dict[str, int], dict[str, list[str]]]:
-        """Services and networks each company used: one pass over its orders, read off
-        the covering index (company_id, created_at) INCLUDE (network, service_id)."""
+        """Services and networks each company used, counted by the database off an index
+        in its order: (company_id, network, service_id) for all time, (company_id,
+        created_at) INCLUDE (network, service_id) for a period. A service belongs to one
+        network, so a company's services are the sum over its networks."""
         o = orders.c
-        services: dict[str, set[int]] = defaultdict(set)
-        networks: dict[str, set[str]] = defaultdict(set)
-        for company_id, network, service_id in self._session.execute(
-            select(o.company_id, o.network, o.service_id).where(*where).distinct()
+        services: dict[str, int] = defaultdict(int)
+        networks: dict[str, list[str]] = defaultdict(list)
+        for company_id, network, used in self._session.execute(
+            select(o.company_id, o.network, func.count(o.service_id.distinct()))
+            .where(*where).group_by(o.company_id, o.network).order_by(o.company_id, o.network)
         ):
-            services[company_id].add(service_id)
-            networks[company_id].add(network)
-        return ({k: len(v) for k, v in services.items()},
-                {k: sorted(v) for k, v in networks.items()})
+            services[company_id] += int(used)
+            networks[company_id].append(network)
+        return services, networks
 
     def stats(self, period: Period) -> Stats:
         """From the rollup and the pending deltas for the whole months and days of the
@@ -156,6 +161,31 @@ class SqlAnalyticsReader:
             totals=figures_by(by["total"], lambda _r: None).get(None, EMPTY),
             **{f"by_{d}": self._breakdown(by[d]) for d in _DIMENSIONS},
         )
+
+    def top_companies(self, period: Period, currency: str,
+                      count: int) -> list[tuple[str, Figures]]:
+        """Ranked by the database (or, with ends read from the orders, on the rollup's
+        rows), so that only the winners become Figures."""
+        rows = figures_rows(self._session, [period], companies=True, best=(currency, count))
+        profit = {row.key: row.revenue - row.real_cost for row in rows
+                  if row.currency == currency}  # one row a company and currency
+        best = sorted(profit, key=lambda key: (profit[key], key), reverse=True)[:count]
+        chosen = set(best)
+        figures = figures_by(money([row for row in rows if row.key in chosen]),
+                             lambda r: r.key)
+        return [(key, figures[key]) for key in best]
+
+    def status_counts(self) -> dict[str, int]:
+        """The rollup's months and the pending deltas, by status: a few hundred rows."""
+        r, d = analytics_rollup.c, analytics_deltas.c
+        rows = self._session.execute(union_all(
+            select(r.key.label("status"), func.sum(r.orders).label("n"))
+            .where(r.grain == "month", r.dim == "status").group_by(r.key),
+            select(d.status, func.sum(d.orders)).group_by(d.status))).all()
+        counts: dict[str, int] = defaultdict(int)
+        for status, n in rows:
+            counts[status] += int(n)
+        return {status: n for status, n in counts.items() if n}
 
     @staticmethod
     def _breakdown(rows: list[Any]) -> tuple[Breakdown, ...]:

@@ -18,8 +18,10 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    Text,
     and_,
     case,
+    cast,
     exists,
     func,
     literal_column,
@@ -74,11 +76,17 @@ def month(dialect: str) -> ColumnElement[str]:
     return func.strftime("%Y-%m", orders.c.created_at)
 
 
-def day(dialect: str) -> ColumnElement[str]:
-    """`YYYY-MM-DD` of the order's creation, in UTC."""
+def slot(dialect: str) -> ColumnElement[str]:
+    """The quarter-hour (UTC) of the order's creation, 'YYYY-MM-DD HH:MM' (the deltas'
+    `slot`, as the triggers compute it)."""
+    at = orders.c.created_at
     if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", orders.c.created_at), "YYYY-MM-DD")
-    return func.strftime("%Y-%m-%d", orders.c.created_at)
+        utc = func.timezone("UTC", at)
+        quarter = cast(func.extract("minute", utc), Integer) // 15 * 15
+        return func.to_char(utc, "YYYY-MM-DD HH24:").concat(
+            func.lpad(cast(quarter, Text), 2, "0"))
+    return func.strftime("%Y-%m-%d %H:", at).concat(
+        func.printf("%02d", cast(func.strftime("%M", at), Integer) // 15 * 15))
 
 
 def order_filter(period: Period, scope: OrderScope | None = None,

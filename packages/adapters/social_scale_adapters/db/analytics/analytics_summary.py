@@ -1,15 +1,14 @@
-"""Totals of orders read straight from the orders, each joined to its invoice: one period's
-(`summary`), or a run of periods' in one pass (the console's 30-day chart)."""
+"""Totals of orders read straight from the orders, each joined to its invoice (a target's
+summary, which the rollup does not break down by)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
-from itertools import pairwise
 from typing import Any
 
-from social_scale_core.analytics.model import Figures, Money, OrderScope, Period
+from social_scale_core.analytics.model import Figures, Money
 from sqlalchemy import ColumnElement, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
@@ -17,7 +16,6 @@ from social_scale_adapters.db.analytics.analytics_sql import (
     VOID,
     inv,
     invoice_of_order,
-    order_filter,
     order_revenue,
     real_cost,
     units,
@@ -60,25 +58,3 @@ def fold(rows: Sequence[Any]) -> Figures:
     money = tuple(Money(c, cost.get(c, Decimal(0)), revenue.get(c, Decimal(0)))
                   for c in sorted(set(cost) | set(revenue)))
     return Figures(sum(int(r.orders) for r in rows), sum(int(r.units) for r in rows), money)
-
-
-def consecutive(periods: Sequence[Period]) -> bool:
-    """Bounded periods in order, none overlapping the next: one pass can bucket them."""
-    bounded = all(p.start is not None and p.end is not None for p in periods)
-    return bounded and all(a.end < b.start for a, b in pairwise(periods)
-                           if a.end is not None and b.start is not None)
-
-
-def per_period(session: Session, scope: OrderScope, periods: Sequence[Period]
-               ) -> list[Figures]:
-    """Each period's totals in one pass over the orders of the whole run: a CASE puts each
-    order in its period (periods must be `consecutive`)."""
-    c = orders.c
-    bucket = case(*[(and_(c.created_at >= p.start, c.created_at <= p.end), n)
-                    for n, p in enumerate(periods)], else_=-1)
-    span = Period(periods[0].start, periods[-1].end)
-    rows = order_sums(session, order_filter(span, scope), bucket)
-    by: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        by[int(row.bucket)].append(row)
-    return [fold(by.get(n, [])) for n in range(len(periods))]

@@ -12,7 +12,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Select
 
-from social_scale_adapters.db.analytics.analytics_sql import day, facts
+from social_scale_adapters.db.analytics.analytics_sql import facts, slot
 from social_scale_adapters.db.analytics.rollup_tables import (
     MEASURES,
     analytics_deltas,
@@ -24,15 +24,25 @@ FOLD_LOCK = 0x5CA1E_0006  # pg advisory lock: one fold at a time
 _KEY = "grain, dim, key, bucket, currency"
 _M = ", ".join(MEASURES)
 _SUM_M = ", ".join(f"sum({m}) AS {m}" for m in MEASURES)
-# Each delta row, once per grain and per dimension.
-_EXPANDED = " UNION ALL ".join(
-    f"SELECT g.grain, '{dim}' AS dim, {key} AS key, CASE WHEN g.grain = 'month' "
-    f"THEN substr(d.day, 1, 7) ELSE d.day END AS bucket, d.currency, {label} AS label, "
-    + ", ".join(f"d.{m}" for m in MEASURES)
-    + " FROM {source} AS d CROSS JOIN (SELECT 'month' AS grain UNION ALL SELECT 'day') AS g"
-    for dim, key, label in (("status", "d.status", "NULL"), ("network", "d.network", "NULL"),
-                            ("service", "CAST(d.service_id AS VARCHAR(64))", "d.label"),
-                            ("company", "d.company_id", "NULL")))
+# Each delta row, once per grain and per dimension: months and days hold every
+# dimension; all time (bucket '') the services and the companies, which have many keys
+# (a status or a network has a few, read by month); slots the totals (key '*') and the
+# companies (`rollup_tables`).
+_GRAINS = "SELECT 'month' AS grain, 7 AS width UNION ALL SELECT 'day', 10"
+_COARSE = " UNION ALL ".join(
+    f"SELECT g.grain, '{dim}' AS dim, {key} AS key, substr(d.slot, 1, g.width) AS bucket, "
+    f"d.currency, {label} AS label, " + ", ".join(f"d.{m}" for m in MEASURES)
+    + " FROM {source} AS d CROSS JOIN (" + grains + ") AS g"
+    for dim, key, label, grains in (
+        ("status", "d.status", "NULL", _GRAINS), ("network", "d.network", "NULL", _GRAINS),
+        ("service", "CAST(d.service_id AS VARCHAR(64))", "d.label",
+         _GRAINS + " UNION ALL SELECT 'all', 0"),
+        ("company", "d.company_id", "NULL", _GRAINS + " UNION ALL SELECT 'all', 0")))
+_FINE = " UNION ALL ".join(
+    f"SELECT 'slot' AS grain, '{dim}' AS dim, {key} AS key, d.slot AS bucket, d.currency, "
+    "NULL AS label, " + ", ".join(f"d.{m}" for m in MEASURES) + " FROM {source} AS d"
+    for dim, key in (("total", "'*'"), ("company", "d.company_id")))
+_EXPANDED = f"{_COARSE} UNION ALL {_FINE}"
 _UPSERT = (
     f"INSERT INTO analytics_rollup ({_KEY}, label, {_M}) "
     f"SELECT {_KEY}, max(label), {_SUM_M} FROM ({_EXPANDED}) AS e WHERE true "
@@ -75,7 +85,7 @@ def fine_facts(dialect: str, where: list[ColumnElement[bool]]) -> Select[Any]:
     """The facts of the orders matching `where`, summed per delta dimensions: what the
     deltas of those orders' whole history add up to."""
     o = orders.c
-    dims = {"day": day(dialect), "company_id": o.company_id, "status": o.status,
+    dims = {"slot": slot(dialect), "company_id": o.company_id, "status": o.status,
             "network": o.network, "service_id": o.service_id}
     f = facts({**dims, "label": o.service_name}, where)
     keys = [f.c[name] for name in dims]
@@ -93,13 +103,15 @@ def rebuild(session: Session) -> None:
     session.execute(analytics_deltas.delete())
     session.execute(analytics_rollup.delete())
     fine = fine_facts(dialect, []).subquery()
-    cols = ["day", "currency", "company_id", "status", "network", "service_id", "label",
+    cols = ["slot", "currency", "company_id", "status", "network", "service_id", "label",
             *MEASURES]
     session.execute(analytics_deltas.insert().from_select(cols, select(*(fine.c[c] for c in cols))))
     fold(session.connection())
 
 
 STATS_DIMS = ("status", "network", "service")
+ALL_TIME_DIMS = frozenset({"service", "company"})  # the dimensions with an 'all' bucket
+FINE_DIMS = frozenset({"total", "company"})  # the dimensions the slots hold
 
 
 def expanded(source: Any, dims: tuple[str, ...], *, rollup: bool = False) -> list[Select[Any]]:
@@ -111,8 +123,9 @@ def expanded(source: Any, dims: tuple[str, ...], *, rollup: bool = False) -> lis
         return [select(s.dim, s.key, func.substr(s.bucket, 1, 7).label("month"), s.currency,
                        s.label, *measures).where(s.dim.in_(dims))]
     null = literal(None, String)
-    month = func.substr(s.day, 1, 7).label("month")
-    keys = {"status": (s.status, null), "network": (s.network, null),
+    month = func.substr(s.slot, 1, 7).label("month")
+    keys = {"total": (literal("*", String), null),
+            "status": (s.status, null), "network": (s.network, null),
             "service": (cast(s.service_id, String(64)), s.label),
             "company": (s.company_id, null)}
     return [select(literal(dim, String).label("dim"), keys[dim][0].label("key"), month,

@@ -7,25 +7,29 @@ revenue fact, and each of its credit notes another, in its order's dimensions. A
 order's invoice has no order: each of its lines (and of its credit notes' lines) gives a
 revenue fact of its `total` in the dimensions of the order the line names. A change
 appends minus the old contribution and plus the new one, so rollup + deltas always equal
-a fresh aggregate. The statements differ between the two databases only in `_day`.
+a fresh aggregate. The statements differ between the two databases only in `_slot`.
 """
 
 from __future__ import annotations
 
-_COLUMNS = ("day, currency, company_id, status, network, service_id, label, "
+_COLUMNS = ("slot, currency, company_id, status, network, service_id, label, "
             "rows, orders, units, real_cost, revenue")
 _INSERT = f"INSERT INTO analytics_deltas ({_COLUMNS}) "
 LIVE_INVOICE = "{i}.kind = 'invoice' AND {i}.status <> 'void'"
 
 
-def _day(dialect: str, at: str) -> str:
+def _slot(dialect: str, at: str) -> str:
+    """The quarter-hour (UTC) of moment `at`, as 'YYYY-MM-DD HH:MM'."""
     if dialect == "postgresql":
-        return f"to_char({at} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
-    return f"strftime('%Y-%m-%d', {at})"
+        utc = f"({at} AT TIME ZONE 'UTC')"
+        return (f"(to_char({utc}, 'YYYY-MM-DD HH24:') || "
+                f"lpad((CAST(extract(minute FROM {utc}) AS integer) / 15 * 15)::text, 2, '0'))")
+    return (f"(strftime('%Y-%m-%d %H:', {at}) || "
+            f"printf('%02d', CAST(strftime('%M', {at}) AS INTEGER) / 15 * 15))")
 
 
 def _dims(dialect: str, o: str) -> str:
-    return (f"{_day(dialect, f'{o}.created_at')}, {{currency}}, {o}.company_id, {o}.status, "
+    return (f"{_slot(dialect, f'{o}.created_at')}, {{currency}}, {o}.company_id, {o}.status, "
             f"{o}.network, "
             f"{o}.service_id, {o}.service_name")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from social_scale_core.invoicing.model import (
     CreditNote,
     HistoryEntry,
@@ -38,6 +41,7 @@ from social_scale_adapters.db.invoices.invoice_tables import (
     invoices,
 )
 from social_scale_adapters.db.orders.order_batches import order_batches
+from social_scale_adapters.db.types import money_sum
 
 S = InvoiceStatus
 UNPAID = (S.DRAFT.value, S.SENT.value)
@@ -131,12 +135,32 @@ class SqlInvoiceRepository:
         total = self._session.execute(
             select(func.count()).select_from(matching.subquery())).scalar_one()
         rows = self._session.execute(
-            select(invoices).where(*conditions)
-            .order_by(invoices.c.issued_at.desc(), invoices.c.number.desc())
+            select(invoices).where(*conditions).order_by(*_order(query))
             .limit(query.limit).offset(query.offset)
         ).all()
         lines = read_lines(self._session, [r.id for r in rows])
         return [to_invoice(r, lines.get(r.id, ())) for r in rows], int(total)
+
+    def sums(self, query: InvoiceFilter) -> tuple[dict[str, Decimal], int]:
+        c = invoices.c
+        matching = select(c.currency, c.total).where(*_conditions(query))
+        if query.count_upto is not None:
+            matching = matching.order_by(*_order(query)).limit(query.count_upto + 1)
+        found = matching.subquery()
+        rows = self._session.execute(
+            select(found.c.currency, func.count(), money_sum(found.c.total))
+            .group_by(found.c.currency)).all()
+        return {currency: total for currency, _, total in rows}, sum(n for _, n, _ in rows)
+
+
+def _order(query: InvoiceFilter) -> tuple[ColumnElement[Any], ...]:
+    """Newest first; overdue ones most recently due first, which the due date's index
+    reads straight back from `now` (by issue date it would first pass every invoice
+    issued since that is not due yet)."""
+    c = invoices.c
+    if query.status is S.OVERDUE:
+        return c.due_at.desc(), c.number.desc()
+    return c.issued_at.desc(), c.number.desc()
 
 
 def _status_condition(status: InvoiceStatus, query: InvoiceFilter) -> ColumnElement[bool]:

@@ -1,5 +1,5 @@
 """Indexes for the analytics and the background sync (issue 6), declared on the orders
-table (`order_table`) and created by migration 0007."""
+table (`order_table`) and created by migration 0007 (and 0022)."""
 
 from __future__ import annotations
 
@@ -19,4 +19,7 @@ ANALYTICS_INDEXES = (
     Index("ix_orders_target_key_created_at", "target_key", "created_at"),
     # A page of one status (GET /orders?status=...), newest first.
     Index("ix_orders_status_created_at", "status", "created_at"),
+    # The services and networks each company used, all time (the analytics' company
+    # table), counted off the index in its order (migration 0022).
+    Index("ix_orders_company_services", "company_id", "network", "service_id"),
 )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 from social_scale_core.orders.model import Order
 from social_scale_core.orders.ports import MoneyTotals, NetworkTotals, OrderQuery, OrderStats
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from social_scale_adapters.db.analytics.rollup_tables import analytics_deltas, analytics_rollup
@@ -90,6 +91,18 @@ def list_orders(session: Session, query: OrderQuery, limit: int,
         order_select().where(*where).order_by(*_order_by(query.sort)).limit(limit).offset(offset)
     ).all()
     return [to_order(row) for row in rows], int(total)
+
+
+def heads(session: Session, queries: Sequence[tuple[OrderQuery, int]]) -> list[list[Order]]:
+    """The first orders of each listing (as many as its limit), in one statement."""
+    arms = [order_select().add_columns(literal(n).label("head")).where(*filters(query))
+            .order_by(*_order_by(query.sort)).limit(limit).subquery()
+            for n, (query, limit) in enumerate(queries)]
+    found: list[list[Order]] = [[] for _ in queries]
+    if arms:
+        for row in session.execute(union_all(*(select(arm) for arm in arms))):
+            found[row._mapping["head"]].append(to_order(row))
+    return found
 
 
 def order_stats(session: Session, query: OrderQuery) -> OrderStats:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from social_scale_adapters.db.orders.order_batches import order_batch_lines
 from social_scale_adapters.db.orders.order_keyset import keyset_page
-from social_scale_adapters.db.orders.order_queries import list_orders, order_stats
+from social_scale_adapters.db.orders.order_queries import heads, list_orders, order_stats
 from social_scale_adapters.db.orders.order_table import (
     mutable_values,
     order_select,
@@ -123,6 +123,9 @@ class SqlOrderRepository:
 
     def page(self, query: OrderQuery, limit: int, after: OrderCursor | None) -> OrderPage:
         return keyset_page(self._session, query, limit, after)
+
+    def heads(self, queries: Sequence[tuple[OrderQuery, int]]) -> Sequence[Sequence[Order]]:
+        return heads(self._session, queries)
 
     def stats(self, query: OrderQuery) -> OrderStats:
         return order_stats(self._session, query)
