@@ -40,7 +40,12 @@ class Money(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(int(value)).scaleb(-MONEY_PLACES)
+        return from_stored(value)
+
+
+def from_stored(value: Any) -> Decimal:
+    """Money as stored (an integer of 10^-8 units, or a SUM of them) as an exact Decimal."""
+    return Decimal(int(value)).scaleb(-MONEY_PLACES)
 
 
 def money_sum(column: ColumnElement[Any]) -> ColumnElement[Decimal]:

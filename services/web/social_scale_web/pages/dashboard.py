@@ -59,20 +59,20 @@ class DashboardPage(Page):
         # Periods that end now are read open-ended ("so far": no order is created in the
         # future), so that this month is its UTC month's bucket and no part of it is read
         # from the orders.
+        this_month = so_far(monthly[-1][1], now)
         wanted = [so_far(Period(periods.day_start(now, zone), now), now),
                   *(so_far(p, now) for _, p in monthly), *(p for _, p in daily)]
         # Every total on the page in one statement, from the rollup (its quarter-hour
         # slots make each local day and month whole buckets); the page's reads at once.
         (balance, balance_age), figures, work, top, overdue, alerts = gather(
             self.balance.current, lambda: totals_per_period(self.deps.uow, wanted),
-            lambda: self._work(now), lambda: self._top(wanted[len(monthly)]),
+            lambda: self._work(now), lambda: self._top(this_month),
             lambda: self._overdue(now), lambda: list_alerts(self.deps.alerts(), True, 10, 0))
         today, *rest = figures
         by_month, by_day = rest[:len(monthly)], rest[len(monthly):]
         work.update(today=today.orders, month=by_month[-1].orders)
         self.render(req, resp, "dashboard.html", balance=balance, balance_age=balance_age,
-                    work=work,
-                    review=work["review"],
+                    work=work, review=work["review"],
                     money={"this": inr(by_month[-1].money), "last": inr(by_month[-2].money)},
                     charts=self._charts(daily, by_day, monthly, by_month), top=top,
                     overdue=overdue, alerts=alerts)

@@ -111,7 +111,6 @@ def rebuild(session: Session) -> None:
 
 STATS_DIMS = ("status", "network", "service")
 ALL_TIME_DIMS = frozenset({"service", "company"})  # the dimensions with an 'all' bucket
-FINE_DIMS = frozenset({"total", "company"})  # the dimensions the slots hold
 
 
 def expanded(source: Any, dims: tuple[str, ...], *, rollup: bool = False) -> list[Select[Any]]:
@@ -124,9 +123,7 @@ def expanded(source: Any, dims: tuple[str, ...], *, rollup: bool = False) -> lis
                        s.label, *measures).where(s.dim.in_(dims))]
     null = literal(None, String)
     month = func.substr(s.slot, 1, 7).label("month")
-    keys = {"total": (literal("*", String), null),
-            "status": (s.status, null), "network": (s.network, null),
-            "service": (cast(s.service_id, String(64)), s.label),
-            "company": (s.company_id, null)}
+    keys = {"status": (s.status, null), "network": (s.network, null),
+            "service": (cast(s.service_id, String(64)), s.label)}
     return [select(literal(dim, String).label("dim"), keys[dim][0].label("key"), month,
                    s.currency, keys[dim][1].label("label"), *measures) for dim in dims]

@@ -42,7 +42,7 @@ from social_scale_adapters.db.analytics.rollup_periods import (
 )
 from social_scale_adapters.db.analytics.rollup_tables import MEASURES
 from social_scale_adapters.db.orders.order_table import orders
-from social_scale_adapters.db.types import MONEY_PLACES
+from social_scale_adapters.db.types import from_stored
 
 _SUMS = ("sum(r.rows) AS rows, sum(r.orders) AS orders, sum(r.units) AS units, "
          "sum(r.real_cost) AS real_cost, sum(r.revenue) AS revenue")
@@ -70,8 +70,8 @@ class MoneyRow(NamedTuple):
 
 def money(rows: Sequence[Row]) -> list[MoneyRow]:
     """The rows with their money as Decimal."""
-    return [MoneyRow(r.n, r.key, r.currency, r.orders, r.units, _money(r.real_cost),
-                     _money(r.revenue)) for r in rows]
+    return [MoneyRow(r.n, r.key, r.currency, r.orders, r.units, from_stored(r.real_cost),
+                     from_stored(r.revenue)) for r in rows]
 
 
 _COLUMNS = {"q": ("n", "grain", "dim", "lo", "hi"), "qd": ("n", "lo", "hi")}
@@ -157,7 +157,7 @@ def figures_rows(session: Session, periods: Sequence[Period], *, companies: bool
             list(company_ids))
     edges = {p.partial for p in plans if p.partial}
     ranked = best is not None and companies and not edges
-    if ranked and best is not None:
+    if ranked and best:
         params.update(currency=best[0], count=best[1])
     found: list[Any] = []
     if ranges or pending:
@@ -209,7 +209,3 @@ def _summed(found: list[Any], merge: bool) -> list[Row]:
         found = [(*k, *m) for k, m in acc.items()]
     return [Row(int(n), key, currency, int(count), int(units), int(cost), int(revenue))
             for n, key, currency, rows, count, units, cost, revenue in found if rows]
-
-
-def _money(stored: int) -> Decimal:
-    return Decimal(stored).scaleb(-MONEY_PLACES)

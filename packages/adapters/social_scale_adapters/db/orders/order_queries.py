@@ -94,13 +94,18 @@ def list_orders(session: Session, query: OrderQuery, limit: int,
 
 
 def heads(session: Session, queries: Sequence[tuple[OrderQuery, int]]) -> list[list[Order]]:
-    """The first orders of each listing (as many as its limit), in one statement."""
-    arms = [order_select().add_columns(literal(n).label("head")).where(*filters(query))
-            .order_by(*_order_by(query.sort)).limit(limit).subquery()
-            for n, (query, limit) in enumerate(queries)]
+    """The first orders of each listing (as many as its limit), in one statement; each
+    listing's rows carry their place in it, as a union keeps no order of its own."""
+    arms = []
+    for n, (query, limit) in enumerate(queries):
+        order = _order_by(query.sort)
+        arms.append(order_select().add_columns(
+            literal(n).label("head"), func.row_number().over(order_by=order).label("place"))
+            .where(*filters(query)).order_by(*order).limit(limit).subquery())
     found: list[list[Order]] = [[] for _ in queries]
     if arms:
-        for row in session.execute(union_all(*(select(arm) for arm in arms))):
+        union = union_all(*(select(arm) for arm in arms)).subquery()
+        for row in session.execute(select(union).order_by(union.c.head, union.c.place)):
             found[row._mapping["head"]].append(to_order(row))
     return found
 
