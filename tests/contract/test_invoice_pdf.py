@@ -13,7 +13,8 @@ import pytest
 from attrs import evolve
 from pypdf import PdfReader
 from reportlab import rl_config
-from social_scale_adapters.pdf.fonts import SYSTEM_FONTS, FontNotFound, InvoiceFont, find_font
+from social_scale_adapters.pdf.font_files import SYSTEM_FONTS, FontNotFound, find_font
+from social_scale_adapters.pdf.fonts import InvoiceFont
 from social_scale_adapters.pdf.invoice import (
     ReportlabInvoiceRenderer,
     format_money,

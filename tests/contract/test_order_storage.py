@@ -89,7 +89,7 @@ def _catalogue(company_id: str, other: str) -> list[Any]:
                    status=S.COMPLETED, service=tiktok, link="https://tiktok.com/@x",
                    created_at=T0 + timedelta(days=1)),
         make_order(id="c", company_id=other, api_order_id=3, cost=Decimal("5"),
-                   currency="USD", charge=Decimal("4.99999999"),
+                   currency="USD", charge=Decimal("4.99999999"), allow_below_cost=True,
                    created_at=T0 + timedelta(days=2)),
         make_order(id="d", company_id=company_id, api_order_id=None, cost=Decimal("100"),
                    status=S.FAILED, created_at=T0 + timedelta(days=3)),
@@ -122,6 +122,10 @@ def test_filters_and_sorting(uow_factory, company_id: str) -> None:  # type: ign
     assert ids(uow_factory, link_contains="_") == ["a"]  # literal, not a wildcard
     assert ids(uow_factory, created_from=T0 + timedelta(days=1),
                created_to=T0 + timedelta(days=2)) == ["c", "b"]
+    assert ids(uow_factory, allow_below_cost=True) == ["c"]
+    assert ids(uow_factory, allow_below_cost=False, sort="cost") == ["a", "b", "d"]
+    assert ids(uow_factory, status=S.COMPLETED, network=" TikTok ") == ["b"]
+    assert ids(uow_factory, network="tiktok", sort="cost") == ["b"]  # same shape, cached
     with uow_factory() as uow:
         page, total = uow.orders.list(OrderQuery(sort="createdAt"), 2, 1)
     assert total == 4 and [o.id for o in page] == ["b", "c"]

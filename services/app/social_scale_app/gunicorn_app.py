@@ -7,6 +7,8 @@ from typing import Any
 from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
+from social_scale_app.malloc import bound_malloc_arenas
+
 
 class JsonLogger(glogging.Logger):  # type: ignore[misc]
     """gunicorn's own log lines through the process's formatter (`logs.configure`): its
@@ -47,6 +49,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def run(host: str, port: int, workers: int, threads: int = 16) -> None:
+    bound_malloc_arenas()  # before any worker thread exists
     _Gunicorn(options(host, port, workers, threads)).run()
 
 

@@ -106,8 +106,8 @@ class ConditionalGet:
         if req.method != "GET" or resource is None or principal is None or scope is None:
             return
         now = self.now()
-        due = self.versions.next_due(now) if scope is DATA else None
-        tag = self.tag(req, principal, self.versions.current(scope), now, due)
+        version, due = self.versions.state(scope, now if scope is DATA else None)
+        tag = self.tag(req, principal, version, now, due)
         req.context.etag = tag
         wanted = parse_if_none_match(req.get_header("If-None-Match"))
         if wanted == ANY:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from social_scale_adapters.pdf.blocks import Letterhead, LogoNotReadable
-from social_scale_adapters.pdf.invoice import ReportlabInvoiceRenderer, make_invoice_renderer
+from social_scale_adapters.pdf.deferred import DeferredInvoiceRenderer
+from social_scale_adapters.pdf.logo import LogoNotReadable
 from social_scale_core.invoicing.model import BillingParty, InvoicePolicy, TaxMode
 from social_scale_core.invoicing.numbering import check_prefix
 from social_scale_core.invoicing.payment import PaymentDetails
@@ -63,16 +63,13 @@ def payment_details(settings: Settings) -> PaymentDetails:
     )
 
 
-def letterhead(settings: Settings) -> Letterhead:
-    """Phone and payment details as the PDF prints them (the logo is read by the renderer)."""
-    return Letterhead(phone=settings.agency_phone, payment=payment_details(settings))
-
-
-def build_invoice_renderer(settings: Settings, zone: tzinfo) -> ReportlabInvoiceRenderer:
-    """The PDF renderer; an unreadable AGENCY_LOGO_PATH is a ConfigError (one line)."""
+def build_invoice_renderer(settings: Settings, zone: tzinfo) -> DeferredInvoiceRenderer:
+    """The PDF renderer (reportlab loads with the first PDF); an unreadable AGENCY_LOGO_PATH
+    is a ConfigError (one line) now."""
     try:
-        return make_invoice_renderer(settings.invoice_font_path, zone, letterhead(settings),
-                                     settings.agency_logo_path)
+        return DeferredInvoiceRenderer(
+            settings.invoice_font_path, zone, phone=settings.agency_phone,
+            payment=payment_details(settings), logo_path=settings.agency_logo_path)
     except LogoNotReadable as exc:
         raise ConfigError(str(exc)) from None
 

@@ -56,14 +56,16 @@ class JwtAccessTokenCodec:
 
     def _verified_payload(self, token: str) -> dict[str, Any]:
         try:
-            # Belt and braces: PyJWT already refuses algorithms not listed in `algorithms`.
-            if jwt.get_unverified_header(token).get("alg") != ALGORITHM:
-                raise _invalid()
-            payload: dict[str, Any] = jwt.decode(
+            # One parse gives the header and the payload (the token was parsed twice).
+            token_parts: dict[str, Any] = jwt.decode_complete(
                 token, self._secret, algorithms=[ALGORITHM],
                 options={"require": _REQUIRED, "verify_exp": False, "verify_iat": False,
                          "verify_nbf": False},
             )
         except jwt.PyJWTError:
             raise _invalid() from None
+        # Belt and braces: PyJWT already refuses algorithms not listed in `algorithms`.
+        if token_parts["header"].get("alg") != ALGORITHM:
+            raise _invalid()
+        payload: dict[str, Any] = token_parts["payload"]
         return payload

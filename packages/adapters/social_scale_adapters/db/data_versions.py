@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from social_scale_core.errors import StorageUnavailable
 from social_scale_core.ports.uow import READ_ATTEMPTS
-from sqlalchemy import BigInteger, Column, Engine, String, Table, bindparam, text
+from sqlalchemy import BigInteger, BindParameter, Column, Engine, String, Table, bindparam, text
 from sqlalchemy import func as sa_func
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import DBAPIError
@@ -51,10 +51,18 @@ data_changes = Table(
     Column("xact", BigInteger, primary_key=True),
 )
 
-_READ = text(
-    "SELECT (SELECT COALESCE(SUM(version), 0) FROM data_versions WHERE name IN :names), "
-    "(SELECT COUNT(*) FROM data_changes WHERE name IN :names)"
-).bindparams(bindparam("names", expanding=True))
+_NAMES: BindParameter[list[str]] = bindparam("names", expanding=True)
+_AFTER = bindparam("after", type_=invoices.c.due_at.type)
+# The folded counters, the pending change rows and the next due moment, in one statement
+# (`after` NULL: no due moment is wanted, and the last column is NULL).
+_READ = sa_select(
+    sa_select(sa_func.coalesce(sa_func.sum(data_versions.c.version), 0))
+    .where(data_versions.c.name.in_(_NAMES)).scalar_subquery(),
+    sa_select(sa_func.count()).select_from(data_changes)
+    .where(data_changes.c.name.in_(_NAMES)).scalar_subquery(),
+    sa_select(sa_func.min(invoices.c.due_at))
+    .where(invoices.c.due_at > _AFTER).scalar_subquery(),
+)
 _FOLD = text(
     "WITH gone AS (DELETE FROM data_changes RETURNING name) "
     "INSERT INTO data_versions (name, version) SELECT name, COUNT(*) FROM gone GROUP BY name "
@@ -72,27 +80,28 @@ class SqlDataVersions:
     def current(self, names: Iterable[str]) -> int:
         """The summed versions of `names`; a read, so again on a fresh connection if one
         was found broken (the pool has no pre-ping), else StorageUnavailable."""
-        wanted = sorted(set(names))
-        return _read_retrying(lambda: self._current(wanted))
+        return self.state(names, None)[0]
 
     def next_due(self, after: datetime) -> datetime | None:
         """The earliest invoice due moment later than `after` (ix_invoices_due_at)."""
-        def read() -> datetime | None:
-            with self._engine.connect() as conn:
-                found = conn.execute(sa_select(sa_func.min(invoices.c.due_at)).where(
-                    invoices.c.due_at > after)).scalar()
-                conn.rollback()
-            return found
-        return _read_retrying(read)
+        return self.state((), after)[1]
 
-    def _current(self, wanted: list[str]) -> int:
+    def state(self, names: Iterable[str], due_after: datetime | None
+              ) -> tuple[int, datetime | None]:
+        """Both in one statement, again on a fresh connection like `current`."""
+        wanted = sorted(set(names))
+        return _read_retrying(lambda: self._state(wanted, due_after))
+
+    def _state(self, wanted: list[str], due_after: datetime | None
+               ) -> tuple[int, datetime | None]:
         with self._engine.connect() as conn:
-            folded, pending = conn.execute(_READ, {"names": wanted}).one()
+            folded, pending, due = conn.execute(
+                _READ, {"names": wanted, "after": due_after}).one()
             conn.rollback()
             if pending >= self._pending_fold and conn.dialect.name == "postgresql":
                 with conn.begin():
                     conn.execute(_FOLD)
-        return int(folded) + int(pending)
+        return int(folded) + int(pending), due
 
     def fold(self) -> None:
         """Fold the pending change rows into the counters now (PostgreSQL; a no-op on

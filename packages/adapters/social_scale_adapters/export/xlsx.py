@@ -8,14 +8,15 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-import xlsxwriter
-
 Value = str | int | Decimal | date | None
 
 
 def xlsx_table(sheet: str, header: Sequence[str], rows: Iterable[Sequence[Value]],
                widths: Sequence[int] = ()) -> bytes:
     """The rows under a bold, frozen header; Decimals get two decimals with grouping."""
+    # Imported when first used: about 10 MB in each process that never exports (issue 17).
+    import xlsxwriter
+
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
                                      "strings_to_numbers": False, "strings_to_urls": False})

@@ -18,6 +18,7 @@ from social_scale_core.invoicing.payment import PaymentDetails, upi_url
 from social_scale_core.invoicing.words import amount_in_words
 
 from social_scale_adapters.pdf.fonts import InvoiceFont
+from social_scale_adapters.pdf.logo import LogoNotReadable
 from social_scale_adapters.pdf.sheet import Cell, Sheet, Style
 
 GREY = colors.HexColor("#555555")
@@ -30,10 +31,6 @@ QR_SIZE = 34 * mm
 LOGO_BOX = (40 * mm, 16 * mm)
 
 
-class LogoNotReadable(RuntimeError):
-    """AGENCY_LOGO_PATH does not name a PNG or JPEG image that can be read."""
-
-
 @frozen
 class Letterhead:
     """What the agency prints beyond the seller snapshot: phone, logo, payment details."""
@@ -44,7 +41,10 @@ class Letterhead:
 
 
 def read_logo(path: str | None) -> ImageReader | None:
-    """The logo image, read once at start-up; LogoNotReadable names the bad path."""
+    """The logo image, read and decoded once; LogoNotReadable names the bad path.
+
+    Decoded here, not by the first PDF: renders share the image, and PIL's lazy decoding
+    of one image from several threads at once fails (concurrent PDF downloads)."""
     if not path:
         return None
     if not Path(path).is_file():
@@ -52,6 +52,8 @@ def read_logo(path: str | None) -> ImageReader | None:
     try:
         image = ImageReader(path)
         image.getSize()
+        image.getRGBData()
+        image.getTransparent()
     except Exception as exc:  # reportlab/PIL raise many kinds for a bad image
         raise LogoNotReadable(f"AGENCY_LOGO_PATH {path!r} is not a readable image") from exc
     return image

@@ -34,7 +34,8 @@ from social_scale_adapters.pdf.blocks import (
     words_row,
 )
 from social_scale_adapters.pdf.figures import SYMBOLS, format_money, indian_grouping
-from social_scale_adapters.pdf.fonts import InvoiceFont, find_font
+from social_scale_adapters.pdf.font_files import find_font
+from social_scale_adapters.pdf.fonts import InvoiceFont
 from social_scale_adapters.pdf.sheet import Cell, Sheet, Style
 
 __all__ = ["SYMBOLS", "ReportlabInvoiceRenderer", "format_money", "indian_grouping",

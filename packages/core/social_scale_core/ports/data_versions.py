@@ -27,3 +27,9 @@ class DataVersions(Protocol):
         """The earliest stored moment later than `after` at which an answer changes with no
         write at all (an invoice falls due and reads `overdue`), or None if there is none."""
         ...
+
+    def state(self, names: Iterable[str], due_after: datetime | None
+              ) -> tuple[int, datetime | None]:
+        """`current(names)` and, unless `due_after` is None, `next_due(due_after)`, read
+        together (one round trip where the storage allows: a conditional GET needs both)."""
+        ...

@@ -8,11 +8,14 @@ from typing import Any
 from social_scale_core.auth.model import RefreshToken, ResetToken, Role, User
 from social_scale_core.errors import AdminExists
 from sqlalchemy import (
+    BindParameter,
     Column,
     ForeignKey,
     Row,
+    Select,
     String,
     Table,
+    bindparam,
     case,
     delete,
     exists,
@@ -75,6 +78,20 @@ def _user(row: Row[Any]) -> User:
     )
 
 
+def _session_user() -> Select[Any]:
+    """One indexed read per authenticated request: the user, if the family has tokens, none
+    revoked and none someone else's. Built once with bound parameters: SQLAlchemy then
+    keeps its cache key, instead of building both anew on every request."""
+    t = refresh_tokens.c
+    user_id: BindParameter[str] = bindparam("user_id")
+    family = select(t.id).where(t.family_id == bindparam("family_id"))
+    ended = family.where((t.revoked_at.is_not(None)) | (t.user_id != user_id))
+    return select(users).where(users.c.id == user_id, family.exists(), ~ended.exists())
+
+
+_SESSION_USER = _session_user()
+
+
 class SqlUserRepository:
     """UserRepository on one Session; the unique `role` column allows a single admin."""
 
@@ -96,13 +113,8 @@ class SqlUserRepository:
         return _user(row) if row is not None else None
 
     def session_user(self, user_id: str, family_id: str) -> User | None:
-        # One indexed read per authenticated request: the user, if the family has tokens,
-        # none revoked and none someone else's.
-        t = refresh_tokens.c
-        family = select(t.id).where(t.family_id == family_id)
-        ended = family.where((t.revoked_at.is_not(None)) | (t.user_id != user_id))
-        row = self._session.execute(select(users).where(
-            users.c.id == user_id, family.exists(), ~ended.exists())).first()
+        row = self._session.execute(
+            _SESSION_USER, {"user_id": user_id, "family_id": family_id}).first()
         return _user(row) if row is not None else None
 
     def by_email(self, email: str) -> User | None:

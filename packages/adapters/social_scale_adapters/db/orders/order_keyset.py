@@ -8,7 +8,8 @@ from social_scale_core.orders.ports import OrderCursor, OrderPage, OrderQuery, c
 from sqlalchemy import ColumnElement, and_, false, or_
 from sqlalchemy.orm import Session
 
-from social_scale_adapters.db.orders.order_queries import SORT_COLUMNS, count_orders, filters
+from social_scale_adapters.db.orders.order_filters import filters
+from social_scale_adapters.db.orders.order_queries import SORT_COLUMNS, count_orders
 from social_scale_adapters.db.orders.order_table import order_select, orders, to_order
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
-import attrs
 from social_scale_core.orders.model import Order
 from social_scale_core.orders.ports import MoneyTotals, NetworkTotals, OrderQuery, OrderStats
-from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
+from sqlalchemy import Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from social_scale_adapters.db.analytics.rollup_tables import analytics_deltas, analytics_rollup
-from social_scale_adapters.db.companies import like_pattern
+from social_scale_adapters.db.orders.order_filters import bound, filter_values, filters, shape
 from social_scale_adapters.db.orders.order_table import order_select, orders, to_order
 from social_scale_adapters.db.types import money_sum
 
@@ -23,28 +23,6 @@ SORT_COLUMNS: dict[str, Any] = {
 }
 
 
-def filters(query: OrderQuery) -> list[ColumnElement[bool]]:
-    c = orders.c
-    where: list[ColumnElement[bool]] = []
-    if query.status is not None:
-        where.append(c.status == query.status.value)
-    if query.company_id is not None:
-        where.append(c.company_id == query.company_id)
-    if query.service is not None:
-        where.append(c.service_id == query.service)
-    if query.network:
-        where.append(func.lower(c.network) == query.network.strip().lower())
-    if query.link_contains:
-        where.append(func.lower(c.link).like(like_pattern(query.link_contains), escape="\\"))
-    if query.created_from is not None:
-        where.append(c.created_at >= query.created_from)
-    if query.created_to is not None:
-        where.append(c.created_at <= query.created_to)
-    if query.allow_below_cost is not None:
-        where.append(c.allow_below_cost.is_(query.allow_below_cost))
-    return where
-
-
 def _order_by(sort: str) -> list[Any]:
     column = SORT_COLUMNS[sort.removeprefix("-")]
     ordered = column.desc() if sort.startswith("-") else column.asc()
@@ -53,21 +31,20 @@ def _order_by(sort: str) -> list[Any]:
     return [ordered.nulls_last() if column.nullable else ordered, orders.c.id]
 
 
-def _count_from_rollup(query: OrderQuery) -> Select[Any] | None:
+@lru_cache(maxsize=8)
+def _rollup_count(names: tuple[str, ...]) -> Select[Any] | None:
     """The number of orders from the analytics rollup + pending deltas (one statement,
     one snapshot; exact) when the only filter is none, a status or a service; else None.
     A count(*) over a million orders costs more than the page itself."""
-    filters = {k for k, v in attrs.asdict(query, recurse=False).items()
-               if v is not None and v != "" and k != "sort"}
     r, d = analytics_rollup.c, analytics_deltas.c
-    if not filters:
+    if not names:
         folded, pending = [r.dim == "status"], []
-    elif filters == {"status"} and query.status is not None:
-        folded = [r.dim == "status", r.key == query.status.value]
-        pending = [d.status == query.status.value]
-    elif filters == {"service"} and query.service is not None:
-        folded = [r.dim == "service", r.key == str(query.service)]
-        pending = [d.service_id == query.service]
+    elif names == ("status",):
+        folded = [r.dim == "status", r.key == bindparam("status")]
+        pending = [d.status == bindparam("status")]
+    elif names == ("service",):
+        folded = [r.dim == "service", r.key == bindparam("service_key")]
+        pending = [d.service_id == bindparam("service")]
     else:
         return None
     return select(
@@ -76,20 +53,38 @@ def _count_from_rollup(query: OrderQuery) -> Select[Any] | None:
         + select(func.coalesce(func.sum(d.orders), 0)).where(*pending).scalar_subquery())
 
 
+@lru_cache(maxsize=64)
+def _count(names: tuple[str, ...]) -> Select[Any]:
+    counted = _rollup_count(names)
+    return counted if counted is not None else (
+        select(func.count()).select_from(orders).where(*bound(names)))
+
+
+@lru_cache(maxsize=256)
+def _page(names: tuple[str, ...], sort: str) -> Select[Any]:
+    return (order_select().where(*bound(names)).order_by(*_order_by(sort))
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+def _params(values: dict[str, Any]) -> dict[str, Any]:
+    if "service" in values:
+        return {**values, "service_key": str(values["service"])}
+    return values
+
+
 def count_orders(session: Session, query: OrderQuery) -> int:
-    counted = _count_from_rollup(query)
-    return int(session.execute(
-        counted if counted is not None
-        else select(func.count()).select_from(orders).where(*filters(query))).scalar_one())
+    values = filter_values(query)
+    return int(session.execute(_count(shape(values)), _params(values)).scalar_one())
 
 
 def list_orders(session: Session, query: OrderQuery, limit: int,
                 offset: int) -> tuple[list[Order], int]:
-    where = filters(query)
-    total = count_orders(session, query)
-    rows = session.execute(
-        order_select().where(*where).order_by(*_order_by(query.sort)).limit(limit).offset(offset)
-    ).all()
+    """A page and the total: two statements of a shape built once (order_filters)."""
+    values = filter_values(query)
+    names, params = shape(values), _params(values)
+    total = session.execute(_count(names), params).scalar_one()
+    rows = session.execute(_page(names, query.sort),
+                           {**params, "limit": limit, "offset": offset}).all()
     return [to_order(row) for row in rows], int(total)
 
 
