@@ -8,9 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from attrs import evolve
+from social_scale_adapters.db.invoices.invoice_issue import CACHED_ROWS
 from social_scale_core.errors import Conflict
 from social_scale_core.invoicing import BillingParty, InvoicePolicy, InvoiceRequest, TaxMode
 from social_scale_core.invoicing import issue_invoice as issue_invoice_
+from social_scale_core.invoicing.model import HistoryEntry
 from social_scale_core.invoicing.numbering import number_plan
 from sqlalchemy import event, text
 
@@ -100,3 +103,46 @@ def test_on_postgresql_one_statement_takes_the_number_and_writes_everything(
     assert "invoice_counters" in seen[0] and "invoice_history" in seen[0]
     with backend.factory() as uow:
         assert uow.invoices.get(invoice.id) == invoice
+
+
+POSTGRES_ONLY = pytest.mark.parametrize(
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+
+
+@POSTGRES_ONLY
+def test_on_postgresql_the_statement_is_compiled_once_not_for_every_invoice(
+        backend: SqlBackend) -> None:  # noqa: F811
+    compiled: list[Any] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, params: Any, context: Any,
+             executemany: bool) -> None:
+        if "invoice_counters" in statement:
+            compiled.append(context.compiled)
+
+    event.listen(backend.engine, "before_cursor_execute", keep)
+    try:
+        numbers = [_issue(backend, backend.order()).number for _ in range(3)]
+    finally:
+        event.remove(backend.engine, "before_cursor_execute", keep)
+    assert numbers == ["ABCDE/26-27/0001", "ABCDE/26-27/0002", "ABCDE/26-27/0003"]
+    assert len(compiled) == 3 and compiled[0] is compiled[1] is compiled[2]
+
+
+@POSTGRES_ONLY
+def test_on_postgresql_an_invoice_longer_than_the_cached_shapes_is_stored_whole(
+        backend: SqlBackend) -> None:  # noqa: F811
+    first = _issue(backend, backend.order())
+    lines = first.lines * (CACHED_ROWS + 1)
+    long = evolve(first, id="long-invoice", order_id=backend.order(), number="", lines=lines)
+    plan = number_plan(GST.prefix, NOW, GST)
+    with backend.factory() as uow:
+        number = uow.invoices.add_numbered(long, plan, HistoryEntry(
+            long.id, NOW, "system", "issued", new_status="draft", new_total=long.total))
+        uow.commit()
+    with backend.factory() as uow:
+        stored = uow.invoices.get(long.id)
+        entries = uow.invoice_history.for_invoice(long.id)
+    assert number == "ABCDE/26-27/0002"
+    assert stored is not None and stored.number == number
+    assert stored.lines == lines and len(stored.lines) == CACHED_ROWS + 1
+    assert [e.note for e in entries] == [number]
