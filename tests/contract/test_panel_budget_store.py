@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from social_scale_adapters.db.engine import make_engine
+from social_scale_adapters.db.engine import make_engine, make_read_engine
 from social_scale_adapters.db.panel.panel_budget import SqlBudgetStore
 from social_scale_core.errors import ProviderUnavailable
 from social_scale_core.panel_budget import BudgetRule, BudgetStore, Priority
@@ -39,7 +39,8 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[st
     else:
         url = request.getfixturevalue("pg_url")
     engine = make_engine(url, pool_size=10)
-    yield url, SqlBudgetStore(engine)
+    # The app's store: autocommit on PostgreSQL, where the upsert is its own transaction.
+    yield url, SqlBudgetStore(make_read_engine(engine))
     if request.param == "postgresql":
         _truncate_all(engine)
     engine.dispose()

@@ -68,6 +68,24 @@ def test_an_empty_catalog_is_loaded_once_then_served_from_the_database(world: Wo
     assert world.changes() == []  # the first load is the baseline
 
 
+def test_an_entry_loads_an_empty_catalog_then_takes_one_unit_of_work(world: World) -> None:
+    assert world.catalog.entry(2).service == svc(2, "TikTok")  # type: ignore[union-attr]
+    assert world.panel.calls["services"] == 1
+    opened: list[int] = []
+    factory = world.ports.uow
+
+    def counted() -> Any:
+        opened.append(1)
+        return factory()
+
+    world.ports = evolve(world.ports, uow=counted)
+    catalog = StoredCatalog(world.ports)
+    assert catalog.entry(3).service == svc(3)  # type: ignore[union-attr]
+    assert len(opened) == 1  # the row alone: a stored entry means a loaded catalog
+    assert catalog.entry(99) is None  # not listed: the state is checked, nothing asked
+    assert world.panel.calls["services"] == 1
+
+
 def test_a_change_is_recorded_once(world: World) -> None:
     refresh_catalog(world.ports)
     world.panel.catalog[2] = evolve(svc(2, "TikTok"), rate=Decimal("125.5"), max=2000)

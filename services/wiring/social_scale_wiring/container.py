@@ -59,6 +59,10 @@ class Container(containers.DeclarativeContainer):
     read_engine = providers.Singleton(make_read_engine, engine)
     read_sessions = providers.Singleton(make_session_factory, read_engine)
     reads = providers.Factory(SqlUnitOfWork, read_sessions)
+    # Units whose whole work is one statement (the integration log's row, and its purge):
+    # autocommit as well, since one statement is atomic by itself. A placement saves the
+    # BEGIN and COMMIT round trips of its panel call's log entry.
+    single_statements = providers.Factory(SqlUnitOfWork, read_sessions)
     # The version counters conditional GETs are tagged with (issue 17 item 3): read in
     # autocommit too (the fold is one statement, atomic on its own).
     data_versions = providers.Singleton(SqlDataVersions, read_engine)
@@ -82,13 +86,14 @@ class Container(containers.DeclarativeContainer):
     # The Fampage panel: the integration log listens to every call; in sandbox mode the
     # client talks to `simulator` in-process. `provider_id()` ensures the providers row once.
     integration_log = providers.Singleton(
-        build_integration_log, uow=uow.provider, clock=clock, settings=settings
+        build_integration_log, uow=single_statements.provider, clock=clock, settings=settings
     )
     simulator = providers.Singleton(build_simulator, settings)
     # Metrics count each call, then hand it on to the integration log (issue 6).
     call_observer = providers.Singleton(MetricsObserver, inner=integration_log)
-    # Every process shares PANEL_CALLS_PER_MINUTE through the database (issue 17).
-    panel_budget = providers.Singleton(build_budget, settings, engine)
+    # Every process shares PANEL_CALLS_PER_MINUTE through the database (issue 17); each
+    # take is one upsert, sent in autocommit (no BEGIN / COMMIT round trips).
+    panel_budget = providers.Singleton(build_budget, settings, read_engine)
     provider = providers.Singleton(
         build_provider, settings=settings, observer=call_observer, simulator=simulator.provider,
         budget=panel_budget,
@@ -96,7 +101,7 @@ class Container(containers.DeclarativeContainer):
     # The catalog lives in the database (issue 15): only its refresher asks the panel.
     catalog_ports = providers.Singleton(
         CatalogPorts, uow=uow.provider, provider=provider, clock=clock,
-        refresh_every=settings.provided.catalog_refresh,
+        refresh_every=settings.provided.catalog_refresh, reads=reads.provider,
         alert_percent=settings.provided.price_alert_percent,
     )
     catalog = providers.Singleton(StoredCatalog, catalog_ports)

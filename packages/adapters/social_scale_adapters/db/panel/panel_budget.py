@@ -28,7 +28,8 @@ _UNREADABLE = "the panel call budget could not be read ({}); nothing was sent to
 
 class SqlBudgetStore:
     """BudgetStore on the engine: each `take` is one upsert in its own short transaction
-    (on its own pooled connection, never the caller's unit of work). The row lock
+    (on its own pooled connection, never the caller's unit of work; the app gives it the
+    autocommit engine, where that one statement is the transaction). The row lock
     (PostgreSQL) or the write lock (SQLite) makes concurrent takes queue for a moment.
     A database error is ProviderUnavailable: the panel call is not made (and an `add`
     that never left is recorded failed, not unknown)."""

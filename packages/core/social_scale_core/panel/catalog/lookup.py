@@ -35,7 +35,15 @@ class StoredCatalog:
         return CatalogSnapshot(tuple(services), state.fetched_at, stale=state.stale)
 
     def entry(self, service_id: int) -> CatalogEntry | None:
-        """The stored entry of a service (a removed one included), None if never listed."""
+        """The stored entry of a service (a removed one included), None if never listed.
+
+        A stored entry means a loaded catalog (a refresh writes its services and its
+        `fetched_at` together), so the state is read only when the service is not found:
+        a placement reads one row, not two."""
+        with (self.ports.reads or self.ports.uow)() as uow:
+            found = uow.catalog.entry(service_id)
+        if found is not None:
+            return found
         ensure_loaded(self.ports)
         with self.ports.uow() as uow:
             return uow.catalog.entry(service_id)

@@ -31,7 +31,9 @@ log = logging.getLogger("social_scale.catalog")
 class CatalogPorts:
     """`refresh_every`: the catalog's age that makes a refresh due; `retry_after`: the wait
     after a failed one; `lease`: how long a refresher may hold the catalog (longer than any
-    `services` call); `wait_for_other` seconds a caller waits for another's refresh."""
+    `services` call); `wait_for_other` seconds a caller waits for another's refresh.
+    `reads` gives units for lookups that write nothing (cheaper where the storage allows:
+    no transaction); None: `uow`."""
 
     uow: CatalogUowFactory
     provider: Provider
@@ -43,6 +45,7 @@ class CatalogPorts:
     wait_for_other: float = 30.0
     poll_every: float = 0.2
     sleep: Callable[[float], None] = time.sleep
+    reads: CatalogUowFactory | None = None
     holder: str = field(factory=lambda: uuid.uuid4().hex)
 
 
