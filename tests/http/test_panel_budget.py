@@ -11,6 +11,7 @@ from social_scale_core.panel_budget import Priority
 from social_scale_wiring.container import Container
 
 from tests.http.conftest import assert_problem
+from tests.http.test_metrics import sample, scrape
 from tests.http.test_orders import Sandbox
 
 
@@ -82,3 +83,23 @@ def test_the_bucket_is_named_by_a_digest_never_the_key(
     with sandbox.container.engine().connect() as conn:
         keys = [row.key for row in conn.execute(panel_call_budget.select())]
     assert len(keys) == 1 and SANDBOX_API_KEY not in keys[0] and len(keys[0]) == 40
+
+
+def test_the_budgets_waits_and_refusals_are_in_the_metrics(
+        make_container: Callable[..., Container]) -> None:
+    sandbox = Sandbox(make_container(panel_calls_per_minute=100,
+                                     panel_budget_wait=timedelta(0)))
+    interactive = {"priority": "interactive"}
+    waits = sample(scrape(sandbox.client), "social_scale_panel_budget_wait_seconds_count",
+                   **interactive)
+    refused = sample(scrape(sandbox.client), "social_scale_panel_budget_refusals_total",
+                     **interactive)
+    assert sandbox.place().status_code == 201  # the catalog's call, then the add: two
+    budget = sandbox.container.panel_budget()
+    assert budget is not None
+    budget.hold(120)
+    assert_problem(sandbox.place(), 503, "panel_busy")
+    text = scrape(sandbox.client)
+    assert sample(text, "social_scale_panel_budget_refusals_total", **interactive) == refused + 1
+    assert sample(text, "social_scale_panel_budget_wait_seconds_count",
+                  **interactive) >= waits + 2

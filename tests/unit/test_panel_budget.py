@@ -162,6 +162,31 @@ def test_a_hold_stops_every_priority_until_it_ends() -> None:
     assert clock.now - start >= 20_000_000
 
 
+def test_the_observer_hears_each_acquire_its_wait_and_its_refusal() -> None:
+    heard: list[tuple[Priority, float, bool]] = []
+    clock = FakeTime()
+    calls = CallBudget(MemoryBudgetStore(), "k", BudgetRule.for_limit(100),
+                       now=lambda: clock.now, sleep=clock.sleep, interactive_wait=5.0,
+                       observer=lambda *told: heard.append(told))
+    for _ in range(6):  # the bucket's five, then one that waits for the next token
+        calls.acquire(INT)
+    assert [(p, w == 0, g) for p, w, g in heard[:5]] == [(INT, True, True)] * 5
+    waited = heard[5][1]
+    assert heard[5][2] and waited > 0 and waited == pytest.approx(sum(clock.slept), abs=1e-5)
+    calls.hold(30)
+    with pytest.raises(PanelBusy):
+        calls.acquire(INT)
+    assert heard[6] == (INT, 0.0, False)
+
+
+def test_an_observer_that_fails_never_stops_the_call() -> None:
+    def broken(*told: object) -> None:
+        raise RuntimeError("metrics are down")
+
+    calls = CallBudget(MemoryBudgetStore(), "k", BudgetRule.for_limit(100), observer=broken)
+    calls.acquire(INT)  # no error: the token was taken and the call goes on
+
+
 def test_priority_is_background_only_inside_background_calls_and_its_copies() -> None:
     seen: list[Priority] = []
     assert current_priority() is INT

@@ -17,6 +17,7 @@ from social_scale_core.panel_budget import BudgetRule, CallBudget
 from social_scale_core.ports.provider import CallObserver
 from sqlalchemy import Engine
 
+from social_scale_wiring.panel_metrics import observe_budget
 from social_scale_wiring.settings import Settings
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ def build_budget(settings: Settings, engine: Engine) -> CallBudget | None:
     digest = hashlib.sha256(f"panel-call-budget\n{api_key(settings)}".encode()).hexdigest()
     return CallBudget(SqlBudgetStore(engine), digest[:40],
                       BudgetRule.for_limit(settings.panel_calls_per_minute),
-                      interactive_wait=settings.panel_budget_wait.total_seconds())
+                      interactive_wait=settings.panel_budget_wait.total_seconds(),
+                      observer=observe_budget)
 
 
 def build_provider(settings: Settings, observer: CallObserver,
