@@ -15,10 +15,11 @@ from sqlalchemy import event
 from tests.http.test_orders import Sandbox
 
 
-@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_a_placement_keeps_its_money_in_transactions_and_the_rest_in_autocommit(
-        make_container: Callable[..., Container], pg_url: str) -> None:
-    sandbox = Sandbox(make_container(pg_url, panel_calls_per_minute=100))
+        make_container: Callable[..., Container], db_url: str) -> None:
+    sandbox = Sandbox(make_container(db_url, panel_calls_per_minute=100))
     assert sandbox.place().status_code == 201  # the catalog is loaded, connections opened
     sent: list[tuple[str, bool]] = []
 
