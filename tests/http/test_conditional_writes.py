@@ -124,8 +124,26 @@ def test_an_invoice_falling_due_changes_its_tags_with_no_write(
         conn.execute(invoices.update().where(invoices.c.id == invoice["id"]).values(
             due_at=clock.now() + timedelta(minutes=2)))
     before = tags(sandbox, (path, "/api/v1/invoices"))
+    undated = tags(sandbox, ("/api/v1/orders", "/api/v1/auth/me"))
     assert sandbox.get(path).json["invoice"]["status"] == "sent"
     clock.advance(minutes=5)
     after = assert_changed(sandbox, before)
     assert after.keys() == before.keys()
     assert sandbox.get(path).json["invoice"]["status"] == "overdue"
+    for listing, tag in undated.items():  # they show no invoice status: still current
+        kept = sandbox.client.simulate_get(
+            listing, headers={**sandbox.headers, "If-None-Match": tag})
+        assert kept.status_code == 304, listing
+
+
+def test_every_undated_route_is_a_tagged_get_route(sandbox: Sandbox) -> None:
+    from social_scale_http.conditional import UNDATED
+
+    order = sandbox.place(invoiceMultiplier=8).json["order"]
+    ids = {"{order_id}": order["id"], "{company_id}": sandbox.company_id}
+    for template in UNDATED:
+        path = template
+        for name, value in ids.items():
+            path = path.replace(name, value)
+        answer = sandbox.get(path)
+        assert answer.status_code == 200 and answer.headers.get("etag"), template

@@ -5,8 +5,11 @@ The tag is a digest of what shapes the answer: the versions of the stored data t
 reads (DataVersions, kept by database triggers, so every committed write on any instance
 changes it), the path and the normalised query, the caller (user id and role), the Accept
 header (analytics answer CSV too), the representation (package and API version), the
-UTC date (some answers count days) and the next invoice due moment still ahead: an invoice
-turns `overdue` at its due moment with no write, and that moment passing changes the tag.
+UTC date (some answers count days) and, for answers that can show an invoice's status, the
+next invoice due moment still ahead: an invoice turns `overdue` at its due moment with no
+write, and that moment passing changes the tag. Answers that show no invoice status (the
+orders, `/auth/me`) leave it out: with many open invoices a due moment passes every
+minute or so, and would otherwise revalidate every orders list that often.
 The versions are read in their own transaction BEFORE the responder reads the data: a write
 committed in between makes the body newer than its tag (the next request gets a 200 again);
 a 304 never hides a write.
@@ -38,6 +41,15 @@ LIVE = frozenset({
     "/api/v1/api-integrations/balance",
     "/api/v1/api-integrations/orders/status",
     "/api/v1/api-integrations/orders/{order_id:int(min=1)}/status",
+})
+# Answers that show no invoice's status (an order carries only its invoice's id) and no
+# figure that counts overdue invoices: the next due moment is not part of their tag.
+UNDATED = frozenset({
+    "/api/v1/orders",
+    "/api/v1/orders/stats",
+    "/api/v1/orders/company/{company_id}",
+    "/api/v1/orders/{order_id}",
+    "/api/v1/auth/me",
 })
 VARY = "Authorization, Accept"
 ANY = "*"
@@ -106,7 +118,8 @@ class ConditionalGet:
         if req.method != "GET" or resource is None or principal is None or scope is None:
             return
         now = self.now()
-        version, due = self.versions.state(scope, now if scope is DATA else None)
+        dated = scope is DATA and req.uri_template not in UNDATED
+        version, due = self.versions.state(scope, now if dated else None)
         tag = self.tag(req, principal, version, now, due)
         req.context.etag = tag
         wanted = parse_if_none_match(req.get_header("If-None-Match"))
