@@ -15,6 +15,12 @@ def install(session: nox.Session) -> None:
     session.install("--no-deps", "-e", ".")
 
 
+def install_runtime(session: nox.Session) -> None:
+    """What production installs: the runtime lock alone (no test tools), then the project."""
+    session.install("--require-hashes", "-r", "requirements-runtime.lock")
+    session.install("--no-deps", "-e", ".")
+
+
 @nox.session
 def serve(session: nox.Session) -> None:
     """Run the service on the embedded default (SQLite + sandbox)."""
@@ -67,5 +73,5 @@ def bench(session: nox.Session) -> None:
 
     if shutil.which("wrk") is None:
         session.error("wrk is missing: apt-get install wrk")
-    install(session)
+    install_runtime(session)  # the workers' memory is measured as production runs them
     session.run("python", "-m", "benchmarks.run", *session.posargs)
