@@ -25,6 +25,7 @@ from sqlalchemy import func as sa_func
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import DBAPIError
 
+from social_scale_adapters.db.engine import vacuum
 from social_scale_adapters.db.invoices.invoice_tables import invoices
 from social_scale_adapters.db.metadata import metadata
 
@@ -99,7 +100,6 @@ class SqlDataVersions:
 
     def _state(self, wanted: list[str], due_after: datetime | None
                ) -> tuple[int, datetime | None]:
-        fold = False
         with self._engine.connect() as conn:
             folded, pending, due = conn.execute(
                 _READ, {"names": wanted, "after": due_after}).one()
@@ -123,13 +123,11 @@ class SqlDataVersions:
 
 
 def vacuum_changes(engine: Engine) -> None:
-    """Reclaim the folded change rows now (PostgreSQL), in autocommit as VACUUM needs. A
-    vacuum of the table already running is left to finish (SKIP_LOCKED); a role that does
-    not own the table gets PostgreSQL's warning and no vacuum, and any error is logged:
-    the read goes on either way, only slower."""
+    """Reclaim the folded change rows now (`engine.vacuum`). A role that does not own the
+    table gets PostgreSQL's warning and no vacuum, and any error is logged: the read goes
+    on either way, only slower."""
     try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM (SKIP_LOCKED) data_changes")
+        vacuum(engine, "data_changes")
     except DBAPIError:
         log.warning("data_changes_vacuum_failed", exc_info=True)
 

@@ -51,6 +51,17 @@ def make_read_engine(engine: Engine) -> Engine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
+def vacuum(engine: Engine, table: str) -> None:
+    """PostgreSQL: reclaim a queue table's deleted rows now, in autocommit as VACUUM needs,
+    so that reading the (nearly empty) table never wades through them, even where
+    autovacuum is off or lags. A vacuum of the table already running is left to finish
+    (SKIP_LOCKED). SQLite: nothing."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f"VACUUM (SKIP_LOCKED) {table}")
+
+
 def create_private_file(path: Path) -> None:
     """Create the SQLite file as 0600 before SQLite opens it (SQLite would create it
     world-readable under the usual umask; its -wal and -shm files take the database

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, exists, select
 
 from social_scale_adapters.db.analytics.rollup import fold
 from social_scale_adapters.db.analytics.rollup_tables import analytics_deltas
+from social_scale_adapters.db.engine import vacuum
 
 log = logging.getLogger("social_scale.analytics")
 FOLD_EVERY = 5.0  # seconds
@@ -26,12 +27,8 @@ def fold_pending(engine: Engine) -> int:
 
 
 def vacuum_deltas(engine: Engine) -> None:
-    """PostgreSQL: reclaim the folded deltas' dead rows now, so that reading the (nearly
-    empty) table never wades through them, even where autovacuum is off or lags."""
-    if engine.dialect.name != "postgresql":
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM analytics_deltas")
+    """Reclaim the folded deltas' dead rows now (PostgreSQL; see `engine.vacuum`)."""
+    vacuum(engine, "analytics_deltas")
 
 
 class RollupFolder:

@@ -114,6 +114,12 @@ def _statement(document: tuple[str, ...], line: tuple[str, ...], lines: int,
     return select(inserted.c.number).add_cte(*written)
 
 
+def _plan_parameters(plan: NumberPlan) -> dict[str, Any]:
+    """The values of `_number_sql`'s parameters."""
+    return {"plan_series": plan.series, "plan_year": plan.fiscal_year,
+            "plan_digits": plan.digits, "plan_max": plan.max_sequence, "plan_head": plan.head}
+
+
 def _parameters(document: dict[str, Any], lines: list[dict[str, Any]],
                 taxes: list[dict[str, Any]], history: dict[str, Any],
                 plan: NumberPlan) -> dict[str, Any]:
@@ -123,8 +129,7 @@ def _parameters(document: dict[str, Any], lines: list[dict[str, Any]],
     for k, row in enumerate(taxes):
         values.update({f"t{k}_{name}": v for name, v in row.items()})
     values.update({f"h_{k}": v for k, v in history.items()})
-    values.update(plan_series=plan.series, plan_year=plan.fiscal_year,
-                  plan_digits=plan.digits, plan_max=plan.max_sequence, plan_head=plan.head)
+    values.update(_plan_parameters(plan))
     return values
 
 
@@ -154,7 +159,7 @@ def _uncached(session: Session, document: dict[str, Any], lines: list[dict[str, 
     if taxes:
         written.append(insert(invoice_line_taxes).values(taxes).cte("taxes"))
     statement = select(inserted.c.number).add_cte(*written)
-    return str(session.execute(statement, _parameters({}, [], [], {}, plan)).scalar_one())
+    return str(session.execute(statement, _plan_parameters(plan)).scalar_one())
 
 
 def take_sequence(session: Session, series: str, fiscal_year: str) -> int:
